@@ -1,0 +1,100 @@
+"""Business actions on families and consents: one function each, one transaction each."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.models import Organisation, Role
+
+from .models import Child, Consent, ConsentScope, ContactMoment, Family, Guardian
+from .signals import family_anonymised
+
+
+def _require_bridge_figure_of(user, team: Organisation) -> None:
+    if not user.memberships.active().filter(organisation=team, role=Role.BRIDGE_FIGURE).exists():
+        raise PermissionError(_("Only a bridge figure of this team can do this."))
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    family: Family,
+    scope: str,
+    recipient: Organisation,
+    given_by: str,
+    method: str,
+    recorded_by,
+    guardian: Guardian | None = None,
+    child: Child | None = None,
+    young_person_agreed: bool = False,
+    given_at: datetime.datetime | None = None,
+    expires_on: datetime.date | None = None,
+    renews: Consent | None = None,
+) -> Consent:
+    """Record a consent the family gave. The model refuses an invalid one (12+ rule, recipients)."""
+    _require_bridge_figure_of(recorded_by, family.holding_team)
+    consent = Consent(
+        family=family,
+        child=child,
+        scope=scope,
+        recipient=recipient,
+        given_by=given_by,
+        guardian=guardian,
+        young_person_agreed=young_person_agreed,
+        method=method,
+        text_version=settings.VILLAGE_CONSENT_TEXT_VERSION,
+        recorded_by=recorded_by,
+        given_at=given_at or timezone.now(),
+        expires_on=expires_on,
+        renews=renews,
+    )
+    consent.save()
+    Family.objects.filter(pk=family.pk).update(last_activity_at=timezone.now())
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, consent: Consent, by, reason: str = "") -> Consent:
+    """Withdraw a consent; it takes effect at once. Withdrawing `register` closes the file: the
+    family is anonymised in the same transaction and only its counts remain."""
+    _require_bridge_figure_of(by, consent.family.holding_team)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        raise ValidationError(_("This consent was already withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent.withdrawal_reason = reason[:300]
+    consent.save()
+    if consent.scope == ConsentScope.REGISTER and not consent.family.consents.active().filter(
+        scope=ConsentScope.REGISTER, child__isnull=True
+    ).exists():
+        anonymise_family(family=consent.family)
+    return consent
+
+
+@transaction.atomic
+def anonymise_family(*, family: Family) -> Family:
+    """Remove everything that identifies a family, keeping the rows that reports count
+    (birth year, school, grade, dates, statuses)."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    if family.anonymised_at:
+        return family
+    family.guardians.update(first_name="", last_name="", relationship="", phone="", email="")
+    for child in family.children.all():
+        child.first_name = ""
+        child.last_name = ""
+        if child.birth_date:
+            child.birth_date = None
+        child.save(update_fields=["first_name", "last_name", "birth_date"])
+    ContactMoment.objects.filter(family=family).update(note="")
+    family.postcode = ""
+    family.anonymised_at = timezone.now()
+    family.save(update_fields=["postcode", "anonymised_at"])
+    family_anonymised.send(sender=Family, family=family)
+    return family

@@ -1,0 +1,1 @@
+"""The network looking at itself: frameworks, rounds, signals and the report (later issues)."""
