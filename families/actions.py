@@ -71,9 +71,12 @@ def withdraw_consent(*, consent: Consent, by, reason: str = "") -> Consent:
     consent.withdrawn_by = by
     consent.withdrawal_reason = reason[:300]
     consent.save()
-    if consent.scope == ConsentScope.REGISTER and not consent.family.consents.active().filter(
-        scope=ConsentScope.REGISTER, child__isnull=True
-    ).exists():
+    if (
+        consent.scope == ConsentScope.REGISTER
+        and not consent.family.consents.active()
+        .filter(scope=ConsentScope.REGISTER, child__isnull=True)
+        .exists()
+    ):
         anonymise_family(family=consent.family)
     return consent
 

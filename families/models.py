@@ -55,8 +55,12 @@ class ConsentQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> ConsentQuerySet:
         """Consent records of the families held by the user's bridge teams, in every state (the team
-        shows the family what it agreed to and renews it). Nobody else sees consent records."""
-        return self.filter(family__holding_team_id__in=organisations_of(user, Role.BRIDGE_FIGURE))
+        shows the family what it agreed to and renews it), until the family is anonymised (then
+        only counts remain). Nobody else sees consent records."""
+        return self.filter(
+            family__holding_team_id__in=organisations_of(user, Role.BRIDGE_FIGURE),
+            family__anonymised_at__isnull=True,
+        )
 
     # Consents are append-only: bulk changes would bypass the model's guard.
     def update(self, **kwargs):
@@ -81,13 +85,18 @@ def active_q(prefix: str = "", at: datetime.datetime | None = None) -> Q:
 def covering_q(child_ref: str, twelfth_ref: str, at: datetime.datetime | None = None) -> Q:
     """Inside a Consent subquery: the consent covers the child found at OuterRef(child_ref).
 
-    A consent naming the child covers it; a family-level consent covers the child only while the
-    child is under twelve (from twelve on, a young person agrees for themselves), and covers
-    family-level matters (no child at all).
+    A consent naming the child covers it while the child is under twelve, and from twelve on only
+    if the young person agreed to it (a parent's consent for an 11-year-old does not outlive the
+    twelfth birthday); a family-level consent covers the child only while the child is under
+    twelve (from twelve on, a young person agrees for themselves), and covers family-level
+    matters (no child at all).
     """
     today = timezone.localdate(at or timezone.now())
     under_twelve = IsNull(OuterRef(child_ref), True) | GreaterThan(OuterRef(twelfth_ref), today)
-    return Q(child=OuterRef(child_ref)) | (Q(child__isnull=True) & under_twelve)
+    names_child = Q(child=OuterRef(child_ref))
+    return (names_child & Q(young_person_agreed=True)) | (
+        (names_child | Q(child__isnull=True)) & under_twelve
+    )
 
 
 class ConsentIsAppendOnly(ValidationError):
@@ -111,7 +120,9 @@ class Consent(models.Model):
         PAPER = "paper", _("on paper")
         DIGITAL = "digital", _("digitally")
 
-    family = models.ForeignKey("Family", on_delete=models.PROTECT, related_name="consents", verbose_name=_("family"))
+    family = models.ForeignKey(
+        "Family", on_delete=models.PROTECT, related_name="consents", verbose_name=_("family")
+    )
     child = models.ForeignKey(
         "Child",
         on_delete=models.PROTECT,
@@ -123,11 +134,19 @@ class Consent(models.Model):
     )
     scope = models.CharField(_("purpose"), max_length=20, choices=ConsentScope.choices)
     recipient = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="consents_received", verbose_name=_("shared with")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="consents_received",
+        verbose_name=_("shared with"),
     )
     given_by = models.CharField(_("given by"), max_length=20, choices=GivenBy.choices)
     guardian = models.ForeignKey(
-        "Guardian", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("guardian")
+        "Guardian",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("guardian"),
     )
     young_person_agreed = models.BooleanField(_("the young person agreed"), default=False)
     method = models.CharField(_("how"), max_length=20, choices=Method.choices)
@@ -138,7 +157,12 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("given on"), default=timezone.now)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     renews = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals", verbose_name=_("renews")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("renewal of"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -177,9 +201,10 @@ class Consent(models.Model):
         return "active"
 
     def covers_child(self, child: Child, on: datetime.date | None = None) -> bool:
-        if self.child_id is not None:
-            return self.child_id == child.pk
-        return not child.is_young_person(on)
+        if self.child_id is not None and self.child_id != child.pk:
+            return False
+        # From twelve on, only what the young person agreed to covers them (as `covering_q`).
+        return (self.child_id is not None and self.young_person_agreed) or not child.is_young_person(on)
 
     # -- validation: the 12+ rule and coherent recipients
     def clean(self) -> None:
@@ -191,14 +216,22 @@ class Consent(models.Model):
         if self.given_by == self.GivenBy.GUARDIAN and not self.guardian_id:
             errors.setdefault("guardian", []).append(_("Say which parent or guardian gave this consent."))
         if self.given_by == self.GivenBy.YOUNG_PERSON and not self.child_id:
-            errors.setdefault("child", []).append(_("A young person gives consent for themselves: choose the child."))
-        if self.child_id and self.child.is_young_person(timezone.localdate(self.given_at)):
-            if not self.young_person_agreed and self.given_by != self.GivenBy.YOUNG_PERSON:
-                errors.setdefault("young_person_agreed", []).append(
-                    _("This young person is 12 or older and must agree for themselves.")
-                )
-        if self.scope == ConsentScope.REGISTER and self.recipient_id and self.recipient_id != self.family.holding_team_id:
-            errors.setdefault("recipient", []).append(_("A family file is kept by the family's own bridge team."))
+            errors.setdefault("child", []).append(
+                _("A young person gives consent for themselves: choose the child.")
+            )
+        young_person = self.child_id and self.child.is_young_person(timezone.localdate(self.given_at))
+        if young_person and not self.young_person_agreed and self.given_by != self.GivenBy.YOUNG_PERSON:
+            errors.setdefault("young_person_agreed", []).append(
+                _("This young person is 12 or older and must agree for themselves.")
+            )
+        if (
+            self.scope == ConsentScope.REGISTER
+            and self.recipient_id
+            and self.recipient_id != self.family.holding_team_id
+        ):
+            errors.setdefault("recipient", []).append(
+                _("A family file is kept by the family's own bridge team.")
+            )
         if self.scope == ConsentScope.INFORM_SCHOOL and self.recipient_id and not self.recipient.is_school:
             errors.setdefault("recipient", []).append(_("Updates can only be shared with a school."))
         if self.given_at and self.given_at > timezone.now() + datetime.timedelta(minutes=5):
@@ -223,12 +256,10 @@ class Consent(models.Model):
     def _refuse_change_other_than_withdrawal(self) -> None:
         stored = Consent.objects.filter(pk=self.pk).values().get()
         for field in self._meta.concrete_fields:
-            if field.attname in self.WITHDRAWAL_FIELDS:
+            if field.name in self.WITHDRAWAL_FIELDS:
                 continue
             if stored[field.attname] != getattr(self, field.attname):
-                raise ConsentIsAppendOnly(
-                    _("A consent cannot be edited; withdraw it and record a new one.")
-                )
+                raise ConsentIsAppendOnly(_("A consent cannot be edited; withdraw it and record a new one."))
         if stored["withdrawn_at"] is not None:
             raise ConsentIsAppendOnly(_("This consent was already withdrawn."))
         if self.withdrawn_at is None:
@@ -271,9 +302,17 @@ class FamilyQuerySet(models.QuerySet):
         """
         partner_orgs = organisations_of(user, Role.PARTNER_WORKER)
         shared = Exists(
-            Consent.objects.active().filter(scope=ConsentScope.REFER, family=OuterRef("pk"), recipient_id__in=partner_orgs)
+            Consent.objects.active().filter(
+                scope=ConsentScope.REFER, family=OuterRef("pk"), recipient_id__in=partner_orgs
+            )
         )
-        return self.filter(Q(pk__in=self.visible_to(user).values("pk")) | Q(shared, anonymised_at__isnull=True))
+        return self.filter(
+            Q(pk__in=self.visible_to(user).values("pk")) | Q(shared, anonymised_at__isnull=True)
+        )
+
+    def with_visible_guardians(self, user) -> FamilyQuerySet:
+        """Prefetch only the guardians the user may see (for names in lists and headings)."""
+        return self.prefetch_related(models.Prefetch("guardians", queryset=Guardian.objects.visible_to(user)))
 
     def held_by_team_of(self, user) -> FamilyQuerySet:
         return self.filter(holding_team_id__in=organisations_of(user, Role.BRIDGE_FIGURE))
@@ -327,8 +366,13 @@ class Family(models.Model):
 
     @property
     def display_name(self) -> str:
-        guardians = [g.last_name for g in self.guardians.all() if g.last_name]
-        return " / ".join(dict.fromkeys(guardians)) or self.reference
+        """The guardians' last names, but only from guardians fetched through the gate
+        (`FamilyQuerySet.with_visible_guardians`); otherwise just the reference (fail closed)."""
+        guardians = getattr(self, "_prefetched_objects_cache", {}).get("guardians")
+        if guardians is None:
+            return self.reference
+        names = [g.last_name for g in guardians if g.last_name]
+        return " / ".join(dict.fromkeys(names)) or self.reference
 
 
 class GuardianQuerySet(models.QuerySet):
@@ -356,7 +400,9 @@ class GuardianQuerySet(models.QuerySet):
 
 
 class Guardian(models.Model):
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="guardians", verbose_name=_("family"))
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="guardians", verbose_name=_("family")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     relationship = models.CharField(_("relationship to the children"), max_length=60, blank=True)
@@ -382,7 +428,10 @@ class ChildQuerySet(models.QuerySet):
         covering = covering_q("pk", "turns_twelve_on")
         bridge = Q(family__in=Family.objects.visible_to(user)) & Exists(
             Consent.objects.active().filter(
-                covering, scope=ConsentScope.REGISTER, family=OuterRef("family"), recipient=OuterRef("family__holding_team")
+                covering,
+                scope=ConsentScope.REGISTER,
+                family=OuterRef("family"),
+                recipient=OuterRef("family__holding_team"),
             )
         )
         partner = Exists(
@@ -397,7 +446,9 @@ class ChildQuerySet(models.QuerySet):
 
 
 class Child(models.Model):
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="children", verbose_name=_("family"))
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="children", verbose_name=_("family")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
@@ -443,7 +494,11 @@ class Child(models.Model):
     def age_on(self, on: datetime.date | None = None) -> int:
         on = on or timezone.localdate()
         if self.birth_date:
-            return on.year - self.birth_date.year - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
+            return (
+                on.year
+                - self.birth_date.year
+                - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
+            )
         return on.year - self.birth_year
 
 
@@ -475,7 +530,10 @@ class ContactMoment(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="contact_moments", verbose_name=_("bridge team")
     )
     bridge_figure = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_moments", verbose_name=_("bridge figure")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contact_moments",
+        verbose_name=_("bridge figure"),
     )
     happened_on = models.DateField(_("date"), default=timezone.localdate)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -489,9 +547,16 @@ class ContactMoment(models.Model):
         verbose_name=_("school"),
     )
     place = models.CharField(_("place"), max_length=120, blank=True)
-    topics = models.ManyToManyField(NeedDomain, blank=True, related_name="contact_moments", verbose_name=_("topics"))
+    topics = models.ManyToManyField(
+        NeedDomain, blank=True, related_name="contact_moments", verbose_name=_("topics")
+    )
     family = models.ForeignKey(
-        Family, on_delete=models.SET_NULL, null=True, blank=True, related_name="contact_moments", verbose_name=_("family")
+        Family,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_moments",
+        verbose_name=_("family"),
     )
     note = models.CharField(_("short note (bridge team only)"), max_length=500, blank=True)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)

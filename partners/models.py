@@ -71,7 +71,7 @@ class Organisation(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
-        return self.filter(active=True, user__is_active=True)
+        return self.filter(active=True, user__is_active=True, organisation__active=True)
 
     def of(self, user, role: str | None = None) -> MembershipQuerySet:
         qs = self.active().filter(user=user)
@@ -148,6 +148,7 @@ def schools_covered_by_team_of(user):
     """Subquery of the schools covered by any bridge figure of the user's bridge teams."""
     return Coverage.objects.filter(
         bridge_figure__active=True,
+        bridge_figure__user__is_active=True,
         bridge_figure__organisation_id__in=organisations_of(user, Role.BRIDGE_FIGURE),
     ).values("school_id")
 
@@ -221,7 +222,9 @@ class Offer(models.Model):
     need_domains = models.ManyToManyField(NeedDomain, related_name="offers", verbose_name=_("need domains"))
     age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
-    languages = models.CharField(_("languages"), max_length=100, blank=True, help_text=_("ISO codes, e.g. nl, fr, ar"))
+    languages = models.CharField(
+        _("languages"), max_length=100, blank=True, help_text=_("ISO codes, e.g. nl, fr, ar")
+    )
     cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, default=Cost.FREE)
     cost_note = models.CharField(_("about the cost"), max_length=200, blank=True)
     locations_times = models.TextField(_("where and when"), blank=True)
@@ -230,7 +233,9 @@ class Offer(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    typical_wait_days = models.PositiveSmallIntegerField(_("typical waiting time (days)"), null=True, blank=True)
+    typical_wait_days = models.PositiveSmallIntegerField(
+        _("typical waiting time (days)"), null=True, blank=True
+    )
     capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices, default=Capacity.OPEN)
     verified_at = models.DateField(_("last verified"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -242,9 +247,13 @@ class Offer(models.Model):
         verbose_name_plural = _("offers")
         ordering = ["organisation__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="offer_unique_name_per_organisation"),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="offer_unique_name_per_organisation"
+            ),
             models.CheckConstraint(
-                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True) | Q(age_min__lte=models.F("age_max")),
+                condition=Q(age_min__isnull=True)
+                | Q(age_max__isnull=True)
+                | Q(age_min__lte=models.F("age_max")),
                 name="offer_age_range_ordered",
             ),
         ]

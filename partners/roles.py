@@ -41,7 +41,9 @@ def roles_of(user) -> Roles:
     if not getattr(user, "is_authenticated", False):
         return Roles()
     by_role: dict[str, list] = {role: [] for role in Role.values}
-    for membership in Membership.objects.of(user).select_related("organisation").order_by("organisation__name"):
+    for membership in (
+        Membership.objects.of(user).select_related("organisation").order_by("organisation__name")
+    ):
         by_role[membership.role].append(membership.organisation)
     return Roles(
         bridge_teams=tuple(by_role[Role.BRIDGE_FIGURE]),

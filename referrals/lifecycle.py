@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from partners.models import Offer, Role
 
@@ -40,33 +40,42 @@ REFERRING, RECEIVING = "referring", "receiving"
 
 # action -> (statuses it may start from, status it leads to, who may do it, verb for messages)
 TRANSITIONS: dict[str, tuple[frozenset[str], str, str, object]] = {
-    "send": (frozenset({Status.DRAFT}), Status.SENT, REFERRING, gettext_lazy("sent")),
-    "accept": (frozenset({Status.SENT}), Status.ACCEPTED, RECEIVING, gettext_lazy("accepted")),
-    "decline": (frozenset({Status.SENT}), Status.DECLINED, RECEIVING, gettext_lazy("declined")),
+    "send": (frozenset({Status.DRAFT}), Status.SENT, REFERRING, pgettext_lazy("transition verb", "sent")),
+    "accept": (frozenset({Status.SENT}), Status.ACCEPTED, RECEIVING, pgettext_lazy("transition verb", "accepted")),
+    "decline": (frozenset({Status.SENT}), Status.DECLINED, RECEIVING, pgettext_lazy("transition verb", "declined")),
     "put_on_waiting_list": (
         frozenset({Status.ACCEPTED}),
         Status.WAITING,
         RECEIVING,
-        gettext_lazy("put on the waiting list"),
+        pgettext_lazy("transition verb", "put on the waiting list"),
     ),
     "record_contact": (
         frozenset({Status.ACCEPTED, Status.WAITING}),
         Status.CONTACT_MADE,
         RECEIVING,
-        gettext_lazy("marked as contact made"),
+        pgettext_lazy("transition verb", "marked as contact made"),
     ),
-    "start": (frozenset({Status.CONTACT_MADE}), Status.IN_PROGRESS, RECEIVING, gettext_lazy("started")),
+    "start": (frozenset({Status.CONTACT_MADE}), Status.IN_PROGRESS, RECEIVING, pgettext_lazy("transition verb", "started")),
     "close": (
         frozenset({Status.ACCEPTED, Status.WAITING, Status.CONTACT_MADE, Status.IN_PROGRESS}),
         Status.CLOSED,
         RECEIVING,
-        gettext_lazy("closed"),
+        pgettext_lazy("transition verb", "closed"),
     ),
     "withdraw": (
-        frozenset({Status.DRAFT, Status.SENT, Status.ACCEPTED, Status.WAITING, Status.CONTACT_MADE, Status.IN_PROGRESS}),
+        frozenset(
+            {
+                Status.DRAFT,
+                Status.SENT,
+                Status.ACCEPTED,
+                Status.WAITING,
+                Status.CONTACT_MADE,
+                Status.IN_PROGRESS,
+            }
+        ),
         Status.WITHDRAWN,
         REFERRING,
-        gettext_lazy("withdrawn"),
+        pgettext_lazy("transition verb", "withdrawn"),
     ),
 }
 
@@ -110,18 +119,20 @@ def _transition(
     sources, target, side, verb = TRANSITIONS[action]
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise ConcurrentChange(
-                _("This referral changed meanwhile (it is now “%(status)s”). Nothing was saved; look at the change and try again.")
-                % {"status": locked.get_status_display()},
-                code="concurrent_change",
-            )
         if not may_act(by, locked, side):
             raise TransitionNotAllowed(
                 _("Only the referring bridge team can do this.")
                 if side == REFERRING
                 else _("Only the receiving organisation can do this."),
                 code="not_your_side",
+            )
+        if expected_version is not None and locked.version != expected_version:
+            raise ConcurrentChange(
+                _(
+                    "This referral changed meanwhile (it is now “%(status)s”). Nothing was saved; look at the change and try again."
+                )
+                % {"status": locked.get_status_display()},
+                code="concurrent_change",
             )
         if locked.status not in sources:
             raise TransitionNotAllowed(
@@ -137,7 +148,13 @@ def _transition(
         locked.version += 1
         locked.save()
         ReferralEvent.objects.create(
-            referral=locked, action=action, from_status=previous, to_status=target, at=now, by=by, note=note[:1000]
+            referral=locked,
+            action=action,
+            from_status=previous,
+            to_status=target,
+            at=now,
+            by=by,
+            note=note[:1000],
         )
         queue_notices_for_transition(locked, previous=previous)
     referral.refresh_from_db()
@@ -158,7 +175,9 @@ def send_referral(referral: Referral, *, by, expected_version: int | None = None
             raise ValidationError(problems, code="incomplete")
         if not Referral.objects.filter(pk=r.pk).filter(refer_consent_exists()).exists():
             raise ConsentMissing(
-                _("There is no current consent from the family to share this with %(organisation)s. Record it first.")
+                _(
+                    "There is no current consent from the family to share this with %(organisation)s. Record it first."
+                )
                 % {"organisation": r.receiving_organisation},
                 code="consent_missing",
             )
@@ -168,7 +187,9 @@ def send_referral(referral: Referral, *, by, expected_version: int | None = None
     return _transition(referral, "send", by=by, expected_version=expected_version, apply=apply)
 
 
-def accept_referral(referral: Referral, *, by, expected_version: int | None = None, note: str = "") -> Referral:
+def accept_referral(
+    referral: Referral, *, by, expected_version: int | None = None, note: str = ""
+) -> Referral:
     def apply(r: Referral, now: datetime.datetime) -> None:
         r.answered_at = now
 
@@ -210,7 +231,9 @@ def put_on_waiting_list(
         r.expected_start = expected_start
         r.interim_support = interim_support[:300]
 
-    return _transition(referral, "put_on_waiting_list", by=by, expected_version=expected_version, note=note, apply=apply)
+    return _transition(
+        referral, "put_on_waiting_list", by=by, expected_version=expected_version, note=note, apply=apply
+    )
 
 
 def record_contact(
@@ -227,10 +250,14 @@ def record_contact(
 
     def apply(r: Referral, now: datetime.datetime) -> None:
         if r.sent_at and on < timezone.localdate(r.sent_at):
-            raise ValidationError(_("The first contact cannot be before the referral was sent."), code="before_sent")
+            raise ValidationError(
+                _("The first contact cannot be before the referral was sent."), code="before_sent"
+            )
         r.contact_made_on = on
 
-    return _transition(referral, "record_contact", by=by, expected_version=expected_version, note=note, apply=apply)
+    return _transition(
+        referral, "record_contact", by=by, expected_version=expected_version, note=note, apply=apply
+    )
 
 
 def start_support(referral: Referral, *, by, note: str = "", expected_version: int | None = None) -> Referral:
@@ -253,7 +280,9 @@ def close_referral(
     return _transition(referral, "close", by=by, expected_version=expected_version, note=note, apply=apply)
 
 
-def withdraw_referral(referral: Referral, *, by, note: str = "", expected_version: int | None = None) -> Referral:
+def withdraw_referral(
+    referral: Referral, *, by, note: str = "", expected_version: int | None = None
+) -> Referral:
     def apply(r: Referral, now: datetime.datetime) -> None:
         r.withdrawn_at = now
 
@@ -261,26 +290,35 @@ def withdraw_referral(referral: Referral, *, by, note: str = "", expected_versio
 
 
 @transaction.atomic
-def record_follow_up(referral: Referral, *, by, result: str, expected_version: int | None = None) -> Referral | None:
+def record_follow_up(
+    referral: Referral, *, by, result: str, expected_version: int | None = None
+) -> Referral | None:
     """The bridge figure asked the family "was this what you expected?". "Not the right place"
     opens a draft re-referral linked to this one, which is returned."""
     if result not in Referral.FollowUp.values:
         raise ValidationError(_("Choose what the family answered."), code="result_required")
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentChange(_("This referral changed meanwhile. Nothing was saved; try again."), code="concurrent_change")
     if not may_act(by, locked, REFERRING):
         raise TransitionNotAllowed(_("Only the referring bridge team can do this."), code="not_your_side")
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentChange(
+            _("This referral changed meanwhile. Nothing was saved; try again."), code="concurrent_change"
+        )
     if locked.contact_made_on is None:
         raise TransitionNotAllowed(
-            _("A follow-up is asked once contact has been made."), code="follow_up_too_early"
+            _("A follow-up can only be recorded once contact has been made."), code="follow_up_too_early"
         )
     locked.follow_up_result = result
     locked.followed_up_at = timezone.now()
     locked.version += 1
     locked.save(update_fields=["follow_up_result", "followed_up_at", "version"])
     ReferralEvent.objects.create(
-        referral=locked, action="follow_up", from_status=locked.status, to_status=locked.status, by=by, note=result
+        referral=locked,
+        action="follow_up",
+        from_status=locked.status,
+        to_status=locked.status,
+        by=by,
+        note=result,
     )
     referral.refresh_from_db()
     if result != Referral.FollowUp.WRONG_PLACE:

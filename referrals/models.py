@@ -9,7 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from families.models import Child, Consent, ConsentScope, Family, covering_q
-from partners.models import NeedDomain, Offer, Organisation, Role, organisations_of, schools_covered_by_team_of
+from partners.models import (
+    NeedDomain,
+    Offer,
+    Organisation,
+    Role,
+    organisations_of,
+    schools_covered_by_team_of,
+)
 
 
 class Status(models.TextChoices):
@@ -60,11 +67,21 @@ class ReferralQuerySet(models.QuerySet):
     def content_visible_to(self, user) -> ReferralQuerySet:
         """Referrals whose content (family identity, question, need domains, events) the user may read.
 
-        bridge figure: their teams' referrals while the family file is open (`register` consent);
-        partner worker: referrals to their organisation, not drafts, while a `refer` consent for
-        that organisation covers it; nobody else.
+        bridge figure: their teams' referrals while the family file is open and its `register`
+        consent covers the referral's child (a young person of 12+ only with their own agreement,
+        as for the child's record); partner worker: referrals to their organisation, not drafts,
+        while a `refer` consent for that organisation covers it; nobody else.
         """
+        register_covers = Exists(
+            Consent.objects.active().filter(
+                covering_q("child", "child__turns_twelve_on"),
+                scope=ConsentScope.REGISTER,
+                family=OuterRef("family"),
+                recipient=OuterRef("family__holding_team"),
+            )
+        )
         referring = Q(
+            register_covers,
             referring_team_id__in=organisations_of(user, Role.BRIDGE_FIGURE),
             family__in=Family.objects.visible_to(user),
         )
@@ -121,23 +138,46 @@ class Referral(models.Model):
         NO = "no", _("no")
         WRONG_PLACE = "wrong_place", _("not the right place")
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("family"))
-    child = models.ForeignKey(
-        Child, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", verbose_name=_("child")
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("family")
     )
-    need_domains = models.ManyToManyField(NeedDomain, related_name="referrals", verbose_name=_("need domains"))
+    child = models.ForeignKey(
+        Child,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("child"),
+    )
+    need_domains = models.ManyToManyField(
+        NeedDomain, related_name="referrals", verbose_name=_("need domains")
+    )
     question = models.TextField(_("the question, in the family's words"))
     referring_team = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="referrals_made", verbose_name=_("referring team")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+        verbose_name=_("referring team"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made", verbose_name=_("bridge figure")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+        verbose_name=_("bridge figure"),
     )
     receiving_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="referrals_received", verbose_name=_("receiving organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("receiving organisation"),
     )
     offer = models.ForeignKey(
-        Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals", verbose_name=_("offer")
+        Offer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("offer"),
     )
     receiving_contact = models.CharField(_("named contact"), max_length=150, blank=True)
     source = models.CharField(_("who asked"), max_length=20, choices=Source.choices, default=Source.FAMILY)
@@ -149,7 +189,9 @@ class Referral(models.Model):
         related_name="referrals",
         verbose_name=_("school request answered"),
     )
-    warmth = models.PositiveSmallIntegerField(_("warmth of the hand-over"), choices=Warmth.choices, default=Warmth.DETAILS_PASSED)
+    warmth = models.PositiveSmallIntegerField(
+        _("warmth of the hand-over"), choices=Warmth.choices, default=Warmth.DETAILS_PASSED
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -163,16 +205,30 @@ class Referral(models.Model):
     started_at = models.DateTimeField(_("support started"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    decline_reason = models.CharField(_("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
     decline_note = models.CharField(_("about the decline"), max_length=500, blank=True)
     suggested_offer = models.ForeignKey(
-        Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("suggested instead")
+        Offer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suggested instead"),
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    follow_up_result = models.CharField(_("was this what they expected?"), max_length=20, choices=FollowUp.choices, blank=True)
+    follow_up_result = models.CharField(
+        _("was this what they expected?"), max_length=20, choices=FollowUp.choices, blank=True
+    )
     followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
     previous_referral = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="re_referrals", verbose_name=_("re-referral of")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="re_referrals",
+        verbose_name=_("re-referral of"),
     )
 
     objects = ReferralQuerySet.as_manager()
@@ -190,7 +246,9 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="declined") | ~Q(decline_reason=""), name="referral_declined_has_reason"
             ),
-            models.CheckConstraint(condition=~Q(status="closed") | ~Q(outcome=""), name="referral_closed_has_outcome"),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(outcome=""), name="referral_closed_has_outcome"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,6 +257,14 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def days_waiting(self) -> int:
+        """Days since sending, for a referral still waiting for its answer."""
+        if not self.sent_at:
+            return 0
+        end = self.answered_at or timezone.now()
+        return (timezone.localdate(end) - timezone.localdate(self.sent_at)).days
 
     # thin delegates to the lifecycle (referrals/lifecycle.py holds the rules)
     def send(self, *, by, expected_version=None):
@@ -214,13 +280,19 @@ class ReferralEventQuerySet(models.QuerySet):
 
 
 class ReferralEvent(models.Model):
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events", verbose_name=_("referral"))
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="events", verbose_name=_("referral")
+    )
     action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    from_status = models.CharField(_("previous status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("new status"), max_length=20, choices=Status.choices)
     at = models.DateTimeField(_("when"), default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    note = models.CharField(_("note (for the referring team, never for the school)"), max_length=1000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    note = models.CharField(
+        _("note (for the referring team, never for the school)"), max_length=1000, blank=True
+    )
 
     objects = ReferralEventQuerySet.as_manager()
 
@@ -264,27 +336,47 @@ class SchoolRequest(models.Model):
         verbose_name=_("school"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="school_requests", verbose_name=_("asked by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="school_requests",
+        verbose_name=_("asked by"),
     )
     pupil_first_name = models.CharField(_("pupil's first name"), max_length=100)
     pupil_last_name = models.CharField(_("pupil's last name"), max_length=100)
     grade = models.CharField(_("grade"), max_length=40)
     reason = models.CharField(
-        _("short reason"), max_length=400, help_text=_("Write only what the bridge figure needs to make contact.")
+        _("short reason"),
+        max_length=400,
+        help_text=_("Write only what the bridge figure needs to make contact."),
     )
     parents_know = models.CharField(_("do the parents know?"), max_length=10, choices=ParentsKnow.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(_("asked on"), default=timezone.now)
     picked_up_at = models.DateTimeField(_("picked up"), null=True, blank=True)
     picked_up_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("picked up by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("picked up by"),
     )
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     family = models.ForeignKey(
-        Family, on_delete=models.SET_NULL, null=True, blank=True, related_name="school_requests", verbose_name=_("family")
+        Family,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="school_requests",
+        verbose_name=_("family"),
     )
     child = models.ForeignKey(
-        Child, on_delete=models.SET_NULL, null=True, blank=True, related_name="school_requests", verbose_name=_("pupil")
+        Child,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="school_requests",
+        verbose_name=_("pupil"),
     )
 
     objects = SchoolRequestQuerySet.as_manager()
@@ -311,8 +403,9 @@ class NoticeEvent(models.TextChoices):
 class SchoolNoticeQuerySet(models.QuerySet):
     def visible_to(self, user) -> SchoolNoticeQuerySet:
         """Notices: the care coordinators of the notice's school, and only while an
-        `inform_school` consent for that school covers the pupil (read at this moment);
-        a `no_permission` notice needs no consent, it says there is none. Nobody else."""
+        `inform_school` consent for that school covers the pupil (read at this moment) and the
+        family is not anonymised; a `no_permission` notice needs no consent, it says there is
+        none. Nobody else."""
         informed = Exists(
             Consent.objects.active().filter(
                 covering_q("child", "child__turns_twelve_on"),
@@ -322,7 +415,8 @@ class SchoolNoticeQuerySet(models.QuerySet):
             )
         )
         return self.filter(school_id__in=organisations_of(user, Role.SCHOOL_COORDINATOR)).filter(
-            Q(event=NoticeEvent.NO_PERMISSION) | Q(informed, child__isnull=False)
+            Q(event=NoticeEvent.NO_PERMISSION)
+            | Q(informed, child__isnull=False, child__family__anonymised_at__isnull=True)
         )
 
 
@@ -331,16 +425,32 @@ class SchoolNotice(models.Model):
     reports; delivered later. `key` is unique per (source, event), so nothing is sent twice.
     Holds no organisation, offer, need, reason, outcome or note: there is no field for them."""
 
-    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="notices", verbose_name=_("school"))
+    school = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="notices", verbose_name=_("school")
+    )
     child = models.ForeignKey(
-        Child, on_delete=models.CASCADE, null=True, blank=True, related_name="school_notices", verbose_name=_("pupil")
+        Child,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="school_notices",
+        verbose_name=_("pupil"),
     )
     school_request = models.ForeignKey(
-        SchoolRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="notices", verbose_name=_("request")
+        SchoolRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("request"),
     )
     event = models.CharField(_("event"), max_length=20, choices=NoticeEvent.choices)
     bridge_figure = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("bridge figure to call")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("bridge figure to call"),
     )
     key = models.CharField(max_length=80, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

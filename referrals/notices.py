@@ -52,7 +52,7 @@ def queue_notices_for_transition(referral: Referral, *, previous: str) -> School
     if referral.status == Status.WITHDRAWN and previous not in _SCHOOL_HEARD_OF:
         return None
     child = referral.child
-    if child is None or child.school_id is None:
+    if child is None or child.school_id is None or referral.family.anonymised_at is not None:
         return None
     bridge_figure = referral.family.primary_bridge_figure or referral.created_by
     if school_may_be_informed(referral):

@@ -15,15 +15,20 @@ def referral_detail(request, pk: int):
     events) only while the gate allows it at this moment."""
     user = request.user
     referral = get_object_or_404(
-        Referral.objects.visible_to(user).select_related("receiving_organisation", "offer", "referring_team"), pk=pk
+        Referral.objects.visible_to(user).select_related("receiving_organisation", "offer", "referring_team"),
+        pk=pk,
     )
     content_visible = gate.may_see(user, "referral_content", referral)
-    is_referring = user.memberships.active().filter(
-        organisation_id=referral.referring_team_id, role=Role.BRIDGE_FIGURE
-    ).exists()
+    is_referring = (
+        user.memberships.active()
+        .filter(organisation_id=referral.referring_team_id, role=Role.BRIDGE_FIGURE)
+        .exists()
+    )
     role = Role.BRIDGE_FIGURE if is_referring else Role.PARTNER_WORKER
     organisation_id = referral.referring_team_id if is_referring else referral.receiving_organisation_id
-    log_access(user=user, obj=referral, role=role, family_id=referral.family_id, organisation_id=organisation_id)
+    log_access(
+        user=user, obj=referral, role=role, family_id=referral.family_id, organisation_id=organisation_id
+    )
     context = {
         "referral": referral,
         "content_visible": content_visible,

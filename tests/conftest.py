@@ -11,6 +11,7 @@ No consent exists until a test gives one with `world.give(...)`.
 from __future__ import annotations
 
 import datetime
+import importlib
 import os
 from dataclasses import dataclass
 
@@ -28,12 +29,20 @@ def pytest_configure(config):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher costs ~0.3 s per user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _real_database_in_ci(django_db_setup, django_db_blocker):
     """In CI the database must be PostgreSQL: fail, never silently fall back to SQLite."""
     if os.environ.get("CI") == "true":
         with django_db_blocker.unblock():
-            assert connection.vendor == "postgresql", "CI=true: tests must run on PostgreSQL (set DATABASE_URL)"
+            assert connection.vendor == "postgresql", (
+                "CI=true: tests must run on PostgreSQL (set DATABASE_URL)"
+            )
 
 
 CONSENT_STATES = ["none", "active", "expired", "withdrawn", "other_organisation"]
@@ -121,8 +130,21 @@ class World:
         return consent
 
 
+def ensure_need_domains() -> None:
+    """The need domains come from a data migration; a transactional test flushes them, so put
+    them back (the same function the migration runs) when a later test needs them."""
+    from django.apps import apps
+
+    from partners.models import NeedDomain
+
+    if not NeedDomain.objects.exists():
+        migration = importlib.import_module("partners.migrations.0003_need_domains")
+        migration.add_need_domains(apps, None)
+
+
 @pytest.fixture
 def world(db) -> World:
+    ensure_need_domains()
     team = f.BridgeTeamFactory(name="Brugfiguren Zonnedorp")
     other_team = f.BridgeTeamFactory(name="Brugfiguren Nachtdorp")
     partner_org = f.OrganisationFactory(name="Huiswerkklas De Brug", kind=Organisation.Kind.LEISURE_LEARNING)
@@ -152,7 +174,9 @@ def world(db) -> World:
     family = f.FamilyFactory(holding_team=team, primary_bridge_figure=bridge)
     guardian = f.GuardianFactory(family=family, first_name="Amina", last_name="Leaksma")
     today = timezone.localdate()
-    child = f.ChildFactory(family=family, first_name="Noor", last_name="Leaksma", birth_year=today.year - 8, school=school)
+    child = f.ChildFactory(
+        family=family, first_name="Noor", last_name="Leaksma", birth_year=today.year - 8, school=school
+    )
     teen = f.ChildFactory(
         family=family,
         first_name="Sami",

@@ -59,6 +59,9 @@ class CoverageFactory(factory.django.DjangoModelFactory):
 
 
 def need_domain(code: str = "learning_homework") -> NeedDomain:
+    from .conftest import ensure_need_domains
+
+    ensure_need_domains()
     return NeedDomain.objects.get(code=code)
 
 

@@ -15,5 +15,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Person"), {"fields": ["full_name", "phone", "language"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
     filter_horizontal = ["groups"]

@@ -5,6 +5,7 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
 VILLAGE_REQUIRE_MFA=true.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -162,12 +163,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": env(
-            "STATICFILES_BACKEND",
-            default="django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
-        )
+        # Production (docker-compose) sets whitenoise.storage.CompressedManifestStaticFilesStorage
+        # after collectstatic; the default needs no build step.
+        "BACKEND": env("STATICFILES_BACKEND", default="django.contrib.staticfiles.storage.StaticFilesStorage")
     },
 }
 WHITENOISE_USE_FINDERS = True
@@ -211,3 +209,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# whitenoise warns when collectstatic has not run; in development it serves from the finders.
+warnings.filterwarnings("ignore", message="No directory at: ")

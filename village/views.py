@@ -32,7 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"today": timezone.localdate()}
     if roles.is_bridge_figure:
         context["families"] = (
-            Family.objects.visible_to(user).select_related("primary_bridge_figure").prefetch_related("guardians")[:10]
+            Family.objects.visible_to(user)
+            .with_visible_guardians(user)
+            .select_related("primary_bridge_figure")[:10]
         )
         context["awaiting_answer"] = (
             Referral.objects.content_visible_to(user)
@@ -66,7 +68,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.is_network_coordinator:
         context["organisation_count"] = Organisation.objects.filter(active=True).count()
         context["offer_count"] = Offer.objects.filter(active=True).count()
-        context["stale_offers"] = Offer.objects.filter(active=True).stale().select_related("organisation")[:20]
+        context["stale_offers"] = (
+            Offer.objects.filter(active=True).stale().select_related("organisation")[:20]
+        )
     if roles.is_administrator:
         context["user_count"] = User.objects.filter(is_active=True).count()
         context["organisation_count"] = Organisation.objects.count()

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install the Debian packages Village needs when they are missing (a fresh machine of this kind).
+set -euo pipefail
+need=()
+command -v msgfmt >/dev/null || need+=(gettext)
+command -v psql >/dev/null || need+=(postgresql-client)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "Missing system packages: ${need[*]} (install them as root)" >&2
+    exit 1
+  fi
+  echo "Installing ${need[*]}…"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
