@@ -41,8 +41,18 @@ REFERRING, RECEIVING = "referring", "receiving"
 # action -> (statuses it may start from, status it leads to, who may do it, verb for messages)
 TRANSITIONS: dict[str, tuple[frozenset[str], str, str, object]] = {
     "send": (frozenset({Status.DRAFT}), Status.SENT, REFERRING, pgettext_lazy("transition verb", "sent")),
-    "accept": (frozenset({Status.SENT}), Status.ACCEPTED, RECEIVING, pgettext_lazy("transition verb", "accepted")),
-    "decline": (frozenset({Status.SENT}), Status.DECLINED, RECEIVING, pgettext_lazy("transition verb", "declined")),
+    "accept": (
+        frozenset({Status.SENT}),
+        Status.ACCEPTED,
+        RECEIVING,
+        pgettext_lazy("transition verb", "accepted"),
+    ),
+    "decline": (
+        frozenset({Status.SENT}),
+        Status.DECLINED,
+        RECEIVING,
+        pgettext_lazy("transition verb", "declined"),
+    ),
     "put_on_waiting_list": (
         frozenset({Status.ACCEPTED}),
         Status.WAITING,
@@ -55,7 +65,12 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str, object]] = {
         RECEIVING,
         pgettext_lazy("transition verb", "marked as contact made"),
     ),
-    "start": (frozenset({Status.CONTACT_MADE}), Status.IN_PROGRESS, RECEIVING, pgettext_lazy("transition verb", "started")),
+    "start": (
+        frozenset({Status.CONTACT_MADE}),
+        Status.IN_PROGRESS,
+        RECEIVING,
+        pgettext_lazy("transition verb", "started"),
+    ),
     "close": (
         frozenset({Status.ACCEPTED, Status.WAITING, Status.CONTACT_MADE, Status.IN_PROGRESS}),
         Status.CLOSED,

@@ -4,6 +4,8 @@ set -euo pipefail
 need=()
 command -v msgfmt >/dev/null || need+=(gettext)
 command -v psql >/dev/null || need+=(postgresql-client)
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "Missing system packages: ${need[*]} (install them as root)" >&2

@@ -14,6 +14,7 @@ import datetime
 import importlib
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -27,6 +28,47 @@ from . import factories as f
 
 def pytest_configure(config):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct-horse-battery"  # what tests.factories.UserFactory sets
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, with the flags that keep it off the (closed) network."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true: Debian's chromium is required for the browser tests")
+        pytest.skip("chromium is not installed (make test installs it)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A phone at the school gate: 390x844, Dutch (Belgium)."""
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "nl-BE"}
+
+
+def log_in(page, live_server, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.fixture(autouse=True)
