@@ -101,3 +101,99 @@ def anonymise_family(*, family: Family) -> Family:
     family.save(update_fields=["postcode", "anonymised_at"])
     family_anonymised.send(sender=Family, family=family)
     return family
+
+
+@transaction.atomic
+def create_family(
+    *,
+    team: Organisation,
+    by,
+    postcode: str = "",
+    languages: str = "",
+    interpreter_needed: bool = False,
+    preferred_channel: str = Family.Channel.PHONE,
+    guardians: list[dict],
+    children: list[dict],
+    consent_method: str,
+    given_at: datetime.datetime | None = None,
+) -> Family:
+    """Open a family file, starting from the `register` consent a guardian gave. A young person of
+    12+ (`young_person_agreed` in their dict) gets a consent of their own; without it the file is
+    kept, but that young person stays hidden (docs/decisions/0002)."""
+    _require_bridge_figure_of(by, team)
+    if not guardians:
+        raise ValidationError(_("Name the parent or guardian who agreed."))
+    family = Family.objects.create(
+        holding_team=team,
+        primary_bridge_figure=by,
+        created_by=by,
+        postcode=postcode,
+        languages=languages,
+        interpreter_needed=interpreter_needed,
+        preferred_channel=preferred_channel,
+    )
+    saved_guardians = [Guardian.objects.create(family=family, **fields) for fields in guardians]
+    record_consent(
+        family=family,
+        scope=ConsentScope.REGISTER,
+        recipient=team,
+        given_by=Consent.GivenBy.GUARDIAN,
+        guardian=saved_guardians[0],
+        method=consent_method,
+        recorded_by=by,
+        given_at=given_at,
+    )
+    for fields in children:
+        fields = dict(fields)
+        agreed = fields.pop("young_person_agreed", False)
+        child = Child(family=family, **fields)
+        child.full_clean(exclude=["turns_twelve_on", "family"])
+        child.save()
+        if agreed and child.is_young_person():
+            record_consent(
+                family=family,
+                scope=ConsentScope.REGISTER,
+                recipient=team,
+                given_by=Consent.GivenBy.YOUNG_PERSON,
+                child=child,
+                young_person_agreed=True,
+                method=consent_method,
+                recorded_by=by,
+                given_at=given_at,
+            )
+    return family
+
+
+@transaction.atomic
+def log_contact_moment(
+    *,
+    team: Organisation,
+    by,
+    kind: str,
+    topics=(),
+    happened_on: datetime.date | None = None,
+    school: Organisation | None = None,
+    place: str = "",
+    family: Family | None = None,
+    note: str = "",
+    follow_up_on: datetime.date | None = None,
+) -> ContactMoment:
+    """Log one conversation of the bridge figure's day; a moment without a family still counts."""
+    _require_bridge_figure_of(by, team)
+    moment = ContactMoment(
+        team=team,
+        bridge_figure=by,
+        kind=kind,
+        happened_on=happened_on or timezone.localdate(),
+        school=school,
+        place=place,
+        family=family,
+        note=note,
+        follow_up_on=follow_up_on,
+    )
+    moment.full_clean(exclude=["topics"])
+    moment.save()
+    moment.topics.set(topics)
+    if family is not None:
+        Family.objects.filter(pk=family.pk).update(last_activity_at=timezone.now())
+    return moment

@@ -1,22 +1,142 @@
+"""The bridge figure's family pages: the caseload list, opening a file with consent, the file itself
+(consents, timeline, who looked), and the contact-moment quick log. Every page starts from the
+scoped querysets of families/models.py; anything outside them answers 404."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.models import Role
+from partners.roles import roles_of
+from referrals.models import Referral
 from village.audit import log_access, reads_of_family
 
-from .models import Child, Consent, Family
+from . import actions
+from .filters import FamilyFilter
+from .forms import (
+    ChildFormSet,
+    ContactMomentForm,
+    FamilyForm,
+    GuardianForm,
+    RegisterConsentForm,
+    RenewConsentForm,
+    WithdrawConsentForm,
+)
+from .models import Child, Consent, ConsentScope, ContactMoment, Family
+
+
+def bridge_team_of(request):
+    """The bridge team the user works for; only bridge figures reach these pages (404 otherwise)."""
+    roles = roles_of(request.user)
+    request._village_roles = roles
+    if not roles.bridge_teams:
+        raise Http404
+    return roles.bridge_teams[0]
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def family_list(request):
+    """The team's families, filtered and paginated."""
+    bridge_team_of(request)
+    user = request.user
+    families = (
+        Family.objects.visible_to(user)
+        .with_visible_guardians(user)
+        .select_related("primary_bridge_figure")
+        .order_by("-last_activity_at", "pk")
+    )
+    family_filter = FamilyFilter(request.GET or None, queryset=families, user=user)
+    page = Paginator(family_filter.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "families/family_list.html",
+        {"filter": family_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def family_create(request):
+    """Open a family file: the family, a guardian, the children, and the `register` consent."""
+    team = bridge_team_of(request)
+    data = request.POST if request.method == "POST" else None
+    family_form = FamilyForm(data, prefix="family")
+    guardian_form = GuardianForm(data, prefix="guardian")
+    children = ChildFormSet(data, prefix="children")
+    consent_form = RegisterConsentForm(data, prefix="consent")
+    if request.method == "POST" and all(
+        form.is_valid() for form in (family_form, guardian_form, children, consent_form)
+    ):
+        given_on = consent_form.cleaned_data["given_on"]
+        now = timezone.now()
+        given_at = (
+            now
+            if given_on == timezone.localdate()
+            else timezone.make_aware(datetime.datetime.combine(given_on, datetime.time(12)))
+        )
+        try:
+            family = actions.create_family(
+                team=team,
+                by=request.user,
+                **family_form.cleaned_data,
+                guardians=[guardian_form.cleaned_data],
+                children=[form.cleaned_data for form in children if form.has_changed() and form.cleaned_data],
+                consent_method=consent_form.cleaned_data["method"],
+                given_at=given_at,
+            )
+        except ValidationError as error:
+            _add_errors(consent_form, error)
+        else:
+            messages.success(request, _("The family file was opened."))
+            return redirect("family_detail", family.pk)
+    return render(
+        request,
+        "families/family_form.html",
+        {
+            "family_form": family_form,
+            "guardian_form": guardian_form,
+            "children": children,
+            "consent_form": consent_form,
+            "team": team,
+        },
+    )
+
+
+def _visible_family(request, pk: int) -> Family:
+    user = request.user
+    return get_object_or_404(
+        Family.objects.visible_to(user)
+        .with_visible_guardians(user)
+        .select_related("holding_team", "primary_bridge_figure"),
+        pk=pk,
+    )
 
 
 @login_required
 def family_detail(request, pk: int):
     """The family file, for the bridge team holding it while `register` consent is active."""
     user = request.user
-    family = get_object_or_404(
-        Family.objects.visible_to(user)
-        .with_visible_guardians(user)
-        .select_related("holding_team", "primary_bridge_figure"),
-        pk=pk,
-    )
+    family = _visible_family(request, pk)
     log_access(
         user=user,
         obj=family,
@@ -24,17 +144,127 @@ def family_detail(request, pk: int):
         family_id=family.pk,
         organisation_id=family.holding_team_id,
     )
-    children = Child.objects.visible_to(user).filter(family=family).select_related("school")
+    children = list(Child.objects.visible_to(user).filter(family=family).select_related("school"))
     hidden_children = family.children.count() - len(children)
+    consents = list(
+        Consent.objects.visible_to(user)
+        .filter(family=family)
+        .select_related("recipient", "child", "guardian")
+    )
+    moments = list(
+        ContactMoment.objects.visible_to(user)
+        .filter(family=family)
+        .select_related("bridge_figure", "school")
+        .prefetch_related("topics")[:50]
+    )
+    referrals = list(
+        Referral.objects.content_visible_to(user)
+        .filter(family=family)
+        .select_related("receiving_organisation", "child")
+        .prefetch_related(Prefetch("need_domains"))
+    )
+    timeline = sorted(
+        itertools.chain(
+            ({"kind": "moment", "at": m.happened_on, "item": m} for m in moments),
+            ({"kind": "referral", "at": timezone.localdate(r.created_at), "item": r} for r in referrals),
+            ({"kind": "consent", "at": timezone.localdate(c.given_at), "item": c} for c in consents),
+        ),
+        key=lambda entry: entry["at"],
+        reverse=True,
+    )
     context = {
         "family": family,
         "guardians": family.guardians.all(),  # prefetched through the gate
         "visible_child_ids": {child.pk for child in children},
         "children": children,
         "hidden_children": hidden_children,
-        "consents": Consent.objects.visible_to(user)
-        .filter(family=family)
-        .select_related("recipient", "child", "guardian"),
+        "consents": consents,
+        "referrals": referrals,
+        "timeline": timeline,
         "reads": reads_of_family(family.pk)[:20],
     }
     return render(request, "families/family_detail.html", context)
+
+
+def _visible_consent(request, pk: int, consent_pk: int) -> tuple[Family, Consent]:
+    family = _visible_family(request, pk)
+    consent = get_object_or_404(
+        Consent.objects.visible_to(request.user).filter(family=family).select_related("recipient", "child"),
+        pk=consent_pk,
+    )
+    return family, consent
+
+
+@login_required
+def consent_withdraw(request, pk: int, consent_pk: int):
+    """Confirm, then withdraw. Withdrawing `register` anonymises the family file at once."""
+    family, consent = _visible_consent(request, pk, consent_pk)
+    form = WithdrawConsentForm(request.POST or None)
+    closes_file = consent.scope == ConsentScope.REGISTER and consent.child_id is None
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.withdraw_consent(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            if closes_file:
+                messages.success(request, _("The consent was withdrawn and the family file was closed."))
+                return redirect("home")
+            messages.success(request, _("The consent was withdrawn."))
+            return redirect("family_detail", family.pk)
+    return render(
+        request,
+        "families/consent_withdraw.html",
+        {"family": family, "consent": consent, "form": form, "closes_file": closes_file},
+    )
+
+
+@login_required
+def consent_renew(request, pk: int, consent_pk: int):
+    """Record the same agreement again (a new record pointing to the one it renews)."""
+    family, consent = _visible_consent(request, pk, consent_pk)
+    form = RenewConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_consent(
+                family=family,
+                scope=consent.scope,
+                recipient=consent.recipient,
+                given_by=consent.given_by,
+                guardian=consent.guardian,
+                child=consent.child,
+                young_person_agreed=consent.young_person_agreed,
+                method=form.cleaned_data["method"],
+                recorded_by=request.user,
+                renews=consent,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The consent was renewed."))
+            return redirect("family_detail", family.pk)
+    return render(
+        request, "families/consent_renew.html", {"family": family, "consent": consent, "form": form}
+    )
+
+
+@login_required
+def contact_moment_create(request):
+    """The quick log: one screen, sensible defaults, done in under 30 seconds on a phone."""
+    team = bridge_team_of(request)
+    user = request.user
+    families = Family.objects.visible_to(user).filter(holding_team=team).with_visible_guardians(user)
+    initial = {}
+    if family_pk := request.GET.get("family"):
+        initial["family"] = families.filter(pk=family_pk).first()
+    form = ContactMomentForm(request.POST or None, families=families, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.log_contact_moment(team=team, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The contact moment was logged."))
+            family = form.cleaned_data.get("family")
+            return redirect("family_detail", family.pk) if family else redirect("home")
+    return render(request, "families/contact_moment_form.html", {"form": form})

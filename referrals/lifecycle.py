@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from partners.models import Offer, Role
 
 from .models import Referral, ReferralEvent, Status, refer_consent_exists
-from .notices import queue_notices_for_transition
+from .notices import queue_notices_for_transition, queue_notifications_for_transition
 
 
 class TransitionNotAllowed(ValidationError):
@@ -171,7 +171,8 @@ def _transition(
             by=by,
             note=note[:1000],
         )
-        queue_notices_for_transition(locked, previous=previous)
+        notice = queue_notices_for_transition(locked, previous=previous)
+        queue_notifications_for_transition(locked, school_notice=notice)
     referral.refresh_from_db()
     return referral
 

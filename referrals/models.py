@@ -478,3 +478,68 @@ class SchoolNotice(models.Model):
         if self.school_request_id:
             return f"{self.school_request.pupil_first_name} {self.school_request.pupil_last_name}"
         return ""
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """A person's own in-app notices, and only while their source is still theirs to see:
+        a school update only while `SchoolNotice.objects.visible_to(user)` shows it (consent read
+        now); a referral notice only while `Referral.objects.visible_to(user)` shows the referral.
+        Nobody sees anyone else's notices."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user).filter(
+            Q(school_notice__isnull=True) | Q(school_notice__in=SchoolNotice.objects.visible_to(user)),
+            Q(referral__isnull=True) | Q(referral__in=Referral.objects.visible_to(user)),
+        )
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One in-app notice for one person, written by delivery (referrals/delivery.py). Holds no
+    words about a family: what it says follows from its kind, and its link goes through the gate.
+    `key` is unique per (source, event, recipient), so delivering twice writes nothing new."""
+
+    class Kind(models.TextChoices):
+        SCHOOL_UPDATE = "school_update", _("update for your school")
+        NEW_REFERRAL = "new_referral", _("new referral")
+        ACCEPTED = "accepted", _("referral accepted")
+        DECLINED = "declined", _("referral declined")
+        REMINDER = "reminder", _("referral waiting for an answer")
+        STALE = "stale", _("stale referrals")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    school_notice = models.ForeignKey(
+        SchoolNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    count = models.PositiveIntegerField(_("how many"), null=True, blank=True)
+    key = models.CharField(max_length=160, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Set when an e-mail nudge counted it (or passed it over because it was no longer visible).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["emailed_at", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.kind}"

@@ -193,12 +193,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Notices and reminders (referrals/tasks.py): the sweep delivers whatever was left behind (broker
+# down, worker killed) and sends due digests; the deadline check writes reminders and stale counts.
+CELERY_BEAT_SCHEDULE = {
+    "referrals-sweep": {"task": "referrals.sweep", "schedule": 5 * 60.0},
+    "referrals-check-response-deadlines": {
+        "task": "referrals.check_response_deadlines",
+        "schedule": 60 * 60.0,
+    },
+}
 
 # The network's own rules (DESIGN.md §6, §8, §10).
 VILLAGE_RESPONSE_WORKING_DAYS = env.int("VILLAGE_RESPONSE_WORKING_DAYS", default=5)
 VILLAGE_SUPPRESSION_K = env.int("VILLAGE_SUPPRESSION_K", default=5)
 VILLAGE_RETENTION_MONTHS = env.int("VILLAGE_RETENTION_MONTHS", default=24)
 VILLAGE_CONSENT_TEXT_VERSION = env("VILLAGE_CONSENT_TEXT_VERSION", default="2026-1")
+# E-mail nudges about notices: "immediate" (one per event) or "digest" (once a day at the hour).
+VILLAGE_NOTICE_EMAIL = env("VILLAGE_NOTICE_EMAIL", default="digest")
+if VILLAGE_NOTICE_EMAIL not in ("immediate", "digest"):
+    raise ImproperlyConfigured("VILLAGE_NOTICE_EMAIL must be 'immediate' or 'digest'.")
+VILLAGE_NOTICE_DIGEST_HOUR = env.int("VILLAGE_NOTICE_DIGEST_HOUR", default=16)
+if not 0 <= VILLAGE_NOTICE_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("VILLAGE_NOTICE_DIGEST_HOUR must be a whole hour from 0 to 23.")
+# The address e-mails link to (they carry a link, never content).
+VILLAGE_BASE_URL = env("VILLAGE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 for _name in ("VILLAGE_RESPONSE_WORKING_DAYS", "VILLAGE_SUPPRESSION_K", "VILLAGE_RETENTION_MONTHS"):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a positive whole number.")

@@ -5,9 +5,12 @@ This module wires the apps together, so (unlike village.models) it may import th
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,12 +18,40 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from families.models import Family
-from partners.models import Offer, Organisation
+from families.models import Consent, ContactMoment, Family
+from partners.models import Offer, Organisation, Role, organisations_of
 from partners.roles import roles_of
 from referrals.models import Referral, SchoolNotice, SchoolRequest, Status
+from reflection.models import Round, Signal
 
 from .models import User
+
+
+def bridge_caseload(user, today) -> dict:
+    """The bridge figure's day: follow-ups due, consents running out (each from the scoped querysets)."""
+    families = Family.objects.visible_to(user)
+    return {
+        "family_count": families.count(),
+        "follow_ups_due": Referral.objects.content_visible_to(user)
+        .filter(referring_team_id__in=organisations_of(user, Role.BRIDGE_FIGURE))
+        .filter(contact_made_on__isnull=False, follow_up_result="")
+        .exclude(status=Status.WITHDRAWN)
+        .select_related("family", "receiving_organisation")
+        .order_by("contact_made_on")[:20],
+        "moments_due": ContactMoment.objects.visible_to(user)
+        .filter(follow_up_on__range=(today - datetime.timedelta(days=30), today + datetime.timedelta(days=7)))
+        .select_related("family", "school")
+        .order_by("follow_up_on")[:20],
+        "expiring_consents": Consent.objects.visible_to(user)
+        .active()
+        .filter(
+            family__in=families,
+            expires_on__lte=today + datetime.timedelta(days=30),
+        )
+        .exclude(Exists(Consent.objects.active().filter(renews=OuterRef("pk"))))
+        .select_related("family", "recipient")
+        .order_by("expires_on")[:20],
+    }
 
 
 @login_required
@@ -31,11 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict = {"today": timezone.localdate()}
     if roles.is_bridge_figure:
-        context["families"] = (
-            Family.objects.visible_to(user)
-            .with_visible_guardians(user)
-            .select_related("primary_bridge_figure")[:10]
-        )
+        context.update(bridge_caseload(user, context["today"]))
         context["awaiting_answer"] = (
             Referral.objects.content_visible_to(user)
             .filter(referring_team__in=roles.bridge_teams)
@@ -71,6 +98,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["stale_offers"] = (
             Offer.objects.filter(active=True).stale().select_related("organisation")[:20]
         )
+        context["open_rounds"] = (
+            Round.objects.visible_to(user).filter(closed_at__isnull=True).select_related("framework")
+        )
+        context["signals_waiting"] = Signal.objects.visible_to(user).filter(status=Signal.Status.NEW).count()
     if roles.is_administrator:
         context["user_count"] = User.objects.filter(is_active=True).count()
         context["organisation_count"] = Organisation.objects.count()

@@ -560,3 +560,17 @@ def test_record_consent_by_a_colleague_in_the_team_works(world):
         settings.VILLAGE_CONSENT_TEXT_VERSION,
         True,
     )
+
+
+def test_anonymising_unlinks_the_schools_request_from_the_family(world):
+    from families.actions import withdraw_consent
+    from referrals.models import SchoolRequest
+
+    from ..factories import SchoolRequestFactory
+
+    register = world.give("register")
+    request = SchoolRequestFactory(school=world.school, family=world.family, child=world.child)
+    withdraw_consent(consent=register, by=world.bridge, reason="the family asked")
+    request.refresh_from_db()
+    assert (request.family_id, request.child_id) == (None, None)
+    assert SchoolRequest.objects.filter(pk=request.pk).exists()

@@ -1,0 +1,137 @@
+"""Forms of the bridge figure's family pages: the family file with its consent, and the logbook."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import NeedDomain, Organisation
+
+from .models import Consent, ContactMoment, Family
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def schools() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.SCHOOL, active=True),
+        required=False,
+        label=_("School"),
+    )
+
+
+class FamilyForm(forms.ModelForm):
+    class Meta:
+        model = Family
+        fields = ["languages", "interpreter_needed", "preferred_channel", "postcode"]
+        widgets = {"preferred_channel": forms.RadioSelect}
+        help_texts = {"languages": _("For example: Dutch, Arabic")}
+
+
+class GuardianForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    relationship = forms.CharField(
+        label=_("Relationship to the children"),
+        max_length=60,
+        required=False,
+        help_text=_("For example: mother"),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+
+class ChildForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1990, max_value=2100)
+    school = schools()
+    grade = forms.CharField(label=_("Grade"), max_length=40, required=False)
+    young_person_agreed = forms.BooleanField(
+        label=_("This young person (12 or older) agreed for themselves"),
+        required=False,
+        help_text=_(
+            "A young person of 12 or more needs their own agreement. Without it their details "
+            "stay hidden in the file."
+        ),
+    )
+
+    def clean_birth_year(self) -> int:
+        year = self.cleaned_data["birth_year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("The year of birth cannot lie in the future."))
+        return year
+
+
+ChildFormSet = formset_factory(ChildForm, extra=2, max_num=8)
+
+
+class RegisterConsentForm(forms.Form):
+    """The `register` consent the file starts from: who agreed (the guardian above), how, when."""
+
+    agreed = forms.BooleanField(
+        label=_("The parent or guardian above agreed that the bridge team keeps this family file"),
+        error_messages={"required": _("Without the family's agreement no file can be kept.")},
+    )
+    method = forms.ChoiceField(
+        label=_("How did they agree?"), choices=Consent.Method.choices, widget=forms.RadioSelect
+    )
+    given_on = forms.DateField(label=_("When"), widget=DateInput(), initial=timezone.localdate)
+
+    def clean_given_on(self) -> datetime.date:
+        given_on = self.cleaned_data["given_on"]
+        if given_on > timezone.localdate():
+            raise forms.ValidationError(_("A consent cannot be given in the future."))
+        return given_on
+
+
+class WithdrawConsentForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
+    confirm = forms.BooleanField(
+        label=_("I understand the consequences and the family asked for this"),
+        error_messages={"required": _("Confirm to withdraw this consent.")},
+    )
+
+
+class RenewConsentForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How did they agree?"), choices=Consent.Method.choices, widget=forms.RadioSelect
+    )
+
+
+class ContactMomentForm(forms.ModelForm):
+    """The quick log: everything but the kind may stay empty."""
+
+    class Meta:
+        model = ContactMoment
+        fields = ["kind", "happened_on", "school", "place", "topics", "family", "note", "follow_up_on"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "topics": forms.CheckboxSelectMultiple,
+            "happened_on": DateInput(),
+            "follow_up_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, families, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family"].queryset = families
+        self.fields["family"].label_from_instance = lambda family: family.display_name
+        self.fields["family"].empty_label = _("anonymous (no family)")
+        self.fields["school"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.SCHOOL, active=True
+        )
+        self.fields["topics"].queryset = NeedDomain.objects.all()
+        self.fields["topics"].label_from_instance = lambda domain: domain.label
+        self.fields["happened_on"].initial = timezone.localdate
+        # a radio list needs no empty choice; the school gate is where most moments happen
+        self.fields["kind"].choices = ContactMoment.Kind.choices
+        self.fields["kind"].initial = ContactMoment.Kind.SCHOOL_GATE

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.family_list, name="family_list"),
+    path("new/", views.family_create, name="family_create"),
+    path("<int:pk>/", views.family_detail, name="family_detail"),
+    path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/consents/<int:consent_pk>/renew/", views.consent_renew, name="consent_renew"),
+    path("contact-moments/new/", views.contact_moment_create, name="contact_moment_create"),
+]
