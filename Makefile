@@ -47,7 +47,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 check-migrations: $(VENV)/.installed
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py makemigrations --check --dry-run
 
 test: setup services lint check-migrations
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL= VILLAGE_TEST_REDIS_URL=$(TEST_REDIS_URL) \

@@ -217,6 +217,8 @@ def test_signal_pages_show_nothing_of_any_family(client, world):
             assert "Waiting lists at the therapy centre" in page
             for marker in markers:
                 assert marker not in page, (url, marker)
+    world.bridge.language = "en"
+    world.bridge.save(update_fields=["language"])
     client.force_login(world.bridge)
     form_page = client.get(reverse("reflection:signal_list")).content.decode()
     assert "never about a family" in form_page

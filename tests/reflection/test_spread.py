@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from reflection import actions
 from reflection.models import Response
@@ -83,5 +85,5 @@ def test_signals_summary_counts_by_type_and_status(world):
 def test_answers_cannot_change_after_closing(world):
     round_ = a_round(world, participants=[world.partner])
     close(world, round_)
-    with pytest.raises(Exception, match="closed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="closed"):
         answer(round_, world.partner, {"a1": "growing"})
