@@ -197,3 +197,32 @@ def log_contact_moment(
     if family is not None:
         Family.objects.filter(pk=family.pk).update(last_activity_at=timezone.now())
     return moment
+
+
+FAMILY_FIELDS = ("postcode", "languages", "interpreter_needed", "preferred_channel", "primary_bridge_figure")
+
+
+@transaction.atomic
+def update_family(*, family: Family, by, **fields) -> Family:
+    """Change the family's own details. The primary bridge figure must work for the holding team."""
+    _require_bridge_figure_of(by, family.holding_team)
+    unknown = set(fields) - set(FAMILY_FIELDS)
+    if unknown:
+        raise TypeError(f"update_family() got unexpected fields: {sorted(unknown)}")
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    figure = fields.get("primary_bridge_figure", family.primary_bridge_figure)
+    if (
+        figure is not None
+        and not figure.memberships.active()
+        .filter(organisation_id=family.holding_team_id, role=Role.BRIDGE_FIGURE)
+        .exists()
+    ):
+        raise ValidationError(
+            {"primary_bridge_figure": _("Choose a bridge figure of the team holding this file.")}
+        )
+    for name, value in fields.items():
+        setattr(family, name, value)
+    family.last_activity_at = timezone.now()
+    family.full_clean(exclude=["holding_team", "created_by", "reference"])
+    family.save()
+    return family

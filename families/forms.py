@@ -135,3 +135,20 @@ class ContactMomentForm(forms.ModelForm):
         # a radio list needs no empty choice; the school gate is where most moments happen
         self.fields["kind"].choices = ContactMoment.Kind.choices
         self.fields["kind"].initial = ContactMoment.Kind.SCHOOL_GATE
+
+
+class FamilyEditForm(forms.ModelForm):
+    """The family's details, and which bridge figure of the holding team follows them up."""
+
+    class Meta:
+        model = Family
+        fields = ["postcode", "languages", "interpreter_needed", "preferred_channel", "primary_bridge_figure"]
+        widgets = {"preferred_channel": forms.RadioSelect}
+        help_texts = {"languages": _("For example: Dutch, Arabic")}
+
+    def __init__(self, *args, bridge_figures, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["primary_bridge_figure"]
+        field.queryset = bridge_figures
+        field.label = _("Primary bridge figure")
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()

@@ -46,3 +46,26 @@ def test_keyboard_user_reaches_main_content_with_the_skip_link(page, live_server
     assert focused == "skip-link"
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+def test_school_home_and_notices_page_pass_axe_on_a_phone(page, live_server, world):
+    from referrals.lifecycle import accept_referral, send_referral
+
+    from .. import factories as f
+
+    world.give("register")
+    world.give("refer", world.partner_org, child=world.child)
+    world.give("inform_school", world.school, child=world.child)
+    referral = f.ReferralFactory(
+        family=world.family, child=world.child, created_by=world.bridge, receiving_organisation=world.partner_org
+    )
+    send_referral(referral, by=world.bridge)
+    accept_referral(referral, by=world.partner)
+
+    log_in(page, live_server, world.school_coordinator.email)
+    assert page.locator("#school-home").is_visible()
+    assert serious_violations(page) == []
+    page.goto(f"{live_server.url}/notices/")
+    assert world.child.first_name in page.locator("main").inner_text()
+    assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
