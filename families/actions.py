@@ -226,3 +226,33 @@ def update_family(*, family: Family, by, **fields) -> Family:
     family.full_clean(exclude=["holding_team", "created_by", "reference"])
     family.save()
     return family
+
+
+GUARDIAN_FIELDS = ("first_name", "last_name", "relationship", "phone", "email")
+
+
+@transaction.atomic
+def add_guardian(*, family: Family, by, **fields) -> Guardian:
+    """Add a parent or guardian to the family file."""
+    _require_bridge_figure_of(by, family.holding_team)
+    guardian = Guardian(family=family, **{name: fields[name] for name in GUARDIAN_FIELDS if name in fields})
+    guardian.full_clean(exclude=["family"])
+    guardian.save()
+    Family.objects.filter(pk=family.pk).update(last_activity_at=timezone.now())
+    return guardian
+
+
+@transaction.atomic
+def update_guardian(*, guardian: Guardian, by, **fields) -> Guardian:
+    """Change a parent's or guardian's details."""
+    _require_bridge_figure_of(by, guardian.family.holding_team)
+    unknown = set(fields) - set(GUARDIAN_FIELDS)
+    if unknown:
+        raise TypeError(f"update_guardian() got unexpected fields: {sorted(unknown)}")
+    guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
+    for name, value in fields.items():
+        setattr(guardian, name, value)
+    guardian.full_clean(exclude=["family"])
+    guardian.save()
+    Family.objects.filter(pk=guardian.family_id).update(last_activity_at=timezone.now())
+    return guardian

@@ -151,4 +151,10 @@ class FamilyEditForm(forms.ModelForm):
         field = self.fields["primary_bridge_figure"]
         field.queryset = bridge_figures
         field.label = _("Primary bridge figure")
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        field.label_from_instance = lambda user: user.full_name or user.email
+
+
+class GuardianEditForm(GuardianForm):
+    """Adding or changing a parent or guardian: the opening form's fields and an e-mail address."""
+
+    email = forms.EmailField(label=_("E-mail address"), required=False)

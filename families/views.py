@@ -8,6 +8,7 @@ import datetime
 import itertools
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.models import Role
+from partners.models import Membership, Role
 from partners.roles import roles_of
 from referrals.models import Referral
 from village.audit import log_access, reads_of_family
@@ -27,13 +28,15 @@ from .filters import FamilyFilter
 from .forms import (
     ChildFormSet,
     ContactMomentForm,
+    FamilyEditForm,
     FamilyForm,
+    GuardianEditForm,
     GuardianForm,
     RegisterConsentForm,
     RenewConsentForm,
     WithdrawConsentForm,
 )
-from .models import Child, Consent, ConsentScope, ContactMoment, Family
+from .models import Child, Consent, ConsentScope, ContactMoment, Family, Guardian
 
 
 def bridge_team_of(request):
@@ -268,3 +271,60 @@ def contact_moment_create(request):
             family = form.cleaned_data.get("family")
             return redirect("family_detail", family.pk) if family else redirect("home")
     return render(request, "families/contact_moment_form.html", {"form": form})
+
+
+def _bridge_figures_of(team):
+    """The users who work as bridge figure for `team` today (choices of the primary bridge figure)."""
+    active = Membership.objects.active().filter(organisation=team, role=Role.BRIDGE_FIGURE)
+    return get_user_model().objects.filter(pk__in=active.values("user_id")).order_by("full_name", "pk")
+
+
+@login_required
+def family_edit(request, pk: int):
+    """Change the family's details; only the bridge team holding the file reaches this page."""
+    family = _visible_family(request, pk)
+    form = FamilyEditForm(
+        request.POST or None, instance=family, bridge_figures=_bridge_figures_of(family.holding_team)
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            actions.update_family(family=family, by=request.user, **fields)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except PermissionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The family details were saved."))
+            return redirect("family_detail", family.pk)
+    return render(request, "families/family_edit.html", {"family": family, "form": form})
+
+
+@login_required
+def guardian_form(request, pk: int, guardian_pk: int | None = None):
+    """Add a parent or guardian, or change one the gate shows (404 otherwise)."""
+    family = _visible_family(request, pk)
+    guardian = None
+    initial = {}
+    if guardian_pk is not None:
+        guardian = get_object_or_404(
+            Guardian.objects.visible_to(request.user).filter(family=family), pk=guardian_pk
+        )
+        initial = {name: getattr(guardian, name) for name in actions.GUARDIAN_FIELDS}
+    form = GuardianEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if guardian is None:
+                actions.add_guardian(family=family, by=request.user, **form.cleaned_data)
+            else:
+                actions.update_guardian(guardian=guardian, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except PermissionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The parent or guardian was saved."))
+            return redirect("family_detail", family.pk)
+    return render(
+        request, "families/guardian_form.html", {"family": family, "guardian": guardian, "form": form}
+    )

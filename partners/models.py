@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from village.i18n import in_language
 
 
 class Role(models.TextChoices):
@@ -174,8 +175,7 @@ class NeedDomain(models.Model):
 
     @property
     def label(self) -> str:
-        language = (get_language() or "nl")[:2]
-        return getattr(self, f"label_{language}", None) or self.label_nl
+        return in_language(self, "label")
 
 
 class OfferQuerySet(models.QuerySet):

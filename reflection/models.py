@@ -11,15 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Membership, Organisation, Role
-
-
-def _in_language(obj, field: str) -> str:
-    language = (get_language() or "nl")[:2]
-    return getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_nl")
+from village.i18n import in_language
 
 
 def is_network_member(user) -> bool:
@@ -59,11 +54,11 @@ class Framework(models.Model):
 
     @property
     def label(self) -> str:
-        return _in_language(self, "name")
+        return in_language(self, "name")
 
     @property
     def description(self) -> str:
-        return _in_language(self, "description")
+        return in_language(self, "description")
 
 
 class Item(models.Model):
@@ -97,15 +92,15 @@ class Item(models.Model):
 
     @property
     def label(self) -> str:
-        return _in_language(self, "name")
+        return in_language(self, "name")
 
     @property
     def group(self) -> str:
-        return _in_language(self, "group")
+        return in_language(self, "group")
 
     @property
     def definition(self) -> str:
-        return _in_language(self, "definition")
+        return in_language(self, "definition")
 
 
 class Prompt(models.Model):
@@ -127,7 +122,7 @@ class Prompt(models.Model):
 
     @property
     def text(self) -> str:
-        return _in_language(self, "text")
+        return in_language(self, "text")
 
 
 class Level(models.TextChoices):

@@ -13,6 +13,7 @@ from .. import factories as f
 
 URLS = [
     ("family_detail", "family"),
+    ("family_edit", "family"),
     ("consent_withdraw", "consent"),
     ("consent_renew", "consent"),
     ("referral_create", "family"),

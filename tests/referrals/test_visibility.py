@@ -26,42 +26,9 @@ from referrals.lifecycle import accept_referral, put_on_waiting_list, send_refer
 from referrals.models import NoticeEvent, Referral, ReferralEvent, SchoolNotice, SchoolRequest
 from tests import factories as f
 from tests.conftest import CONSENT_STATES
+from tests.visibility_table import ROLES, row, rows, seen
 
 REFER, REGISTER, INFORM_SCHOOL = ConsentScope.REFER, ConsentScope.REGISTER, ConsentScope.INFORM_SCHOOL
-
-ROLES = [
-    "bridge",
-    "colleague",
-    "other_bridge",
-    "partner",
-    "outsider",
-    "school_coordinator",
-    "other_school_coordinator",
-    "network_coordinator",
-    "administrator",
-]
-
-
-def row(default=(), **by_state) -> dict[str, set[str]]:
-    """What one role sees in each consent state: `default`, unless the state is named."""
-    assert set(by_state) <= set(CONSENT_STATES), by_state
-    return {state: set(by_state.get(state, default)) for state in CONSENT_STATES}
-
-
-def rows(**by_role) -> dict[str, dict[str, set[str]]]:
-    """One column of the §5 table: a row per role; roles not named see nothing in any state."""
-    assert set(by_role) <= set(ROLES), by_role
-    return {role: by_role.get(role, row()) for role in ROLES}
-
-
-def seen(queryset, things: dict) -> set[str]:
-    """Names of the objects in `queryset`; an object the test did not name shows up as its pk."""
-    names = {(type(obj), obj.pk): name for name, obj in things.items() if obj is not None}
-    model = queryset.model
-    return {
-        names.get((model, pk), f"unnamed {model.__name__} #{pk}")
-        for pk in queryset.values_list("pk", flat=True)
-    }
 
 
 def in_each_state(give, look) -> dict[str, object]:
