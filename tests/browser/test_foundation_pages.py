@@ -57,7 +57,10 @@ def test_school_home_and_notices_page_pass_axe_on_a_phone(page, live_server, wor
     world.give("refer", world.partner_org, child=world.child)
     world.give("inform_school", world.school, child=world.child)
     referral = f.ReferralFactory(
-        family=world.family, child=world.child, created_by=world.bridge, receiving_organisation=world.partner_org
+        family=world.family,
+        child=world.child,
+        created_by=world.bridge,
+        receiving_organisation=world.partner_org,
     )
     send_referral(referral, by=world.bridge)
     accept_referral(referral, by=world.partner)
