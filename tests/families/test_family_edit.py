@@ -108,3 +108,87 @@ def test_update_family_refuses_a_former_bridge_figure_as_primary(world):
     former = f.UserFactory()
     with pytest.raises(actions.ValidationError):
         actions.update_family(family=world.family, by=world.bridge, primary_bridge_figure=former)
+
+
+def guardian_payload(**overrides) -> dict:
+    data = {
+        "first_name": "Amina",
+        "last_name": "MarkerGuardian",
+        "relationship": "aunt",
+        "phone": "0470 99 88 77",
+        "email": "amina@example.org",
+    }
+    data.update(overrides)
+    return data
+
+
+def guardian_rows(family: Family) -> set:
+    return set(family.guardians.values_list("first_name", "last_name", "relationship", "phone", "email"))
+
+
+@pytest.mark.parametrize("who", ["bridge", "colleague"])
+def test_guardian_add_and_edit_work_for_the_holding_team(client, world, who):
+    world.give("register")
+    client.force_login(getattr(world, who))
+    before = snapshot(world.family)[5]
+    response = client.post(reverse("guardian_add", args=[world.family.pk]), guardian_payload())
+    assert response.status_code == 302
+    added = world.family.guardians.get(last_name="MarkerGuardian")
+    response = client.post(
+        reverse("guardian_edit", args=[world.family.pk, added.pk]), guardian_payload(phone="0470 12 12 12")
+    )
+    assert response.status_code == 302
+    assert ("Amina", "MarkerGuardian", "aunt", "0470 12 12 12", "amina@example.org") in guardian_rows(
+        world.family
+    )
+    assert snapshot(world.family)[5] > before
+
+
+def test_guardian_edit_shows_errors_and_keeps_input(client, world):
+    world.give("register")
+    client.force_login(world.bridge)
+    before = guardian_rows(world.family)
+    response = client.post(
+        reverse("guardian_edit", args=[world.family.pk, world.guardian.pk]),
+        guardian_payload(email="not-an-address", last_name="MarkerTyped"),
+    )
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert "MarkerTyped" in response.content.decode()
+    assert guardian_rows(world.family) == before
+
+
+@pytest.mark.parametrize(
+    "who", ["other_bridge", "partner", "school_coordinator", "network_coordinator", "administrator"]
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("url_name", ["guardian_add", "guardian_edit"])
+def test_guardian_pages_are_404_outside_the_holding_team(client, world, who, method, url_name):
+    world.give("register")
+    world.give("refer", world.partner_org)
+    before = (guardian_rows(world.family), snapshot(world.family))
+    client.force_login(getattr(world, who))
+    args = [world.family.pk] + ([world.guardian.pk] if url_name == "guardian_edit" else [])
+    url = reverse(url_name, args=args)
+    response = client.get(url) if method == "get" else client.post(url, guardian_payload())
+    assert response.status_code == 404
+    assert (guardian_rows(world.family), snapshot(world.family)) == before
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_guardian_edit_is_404_when_the_gate_hides_the_guardian(client, world, method):
+    world.give("register", child=world.teen)
+    before = guardian_rows(world.family)
+    client.force_login(world.bridge)
+    url = reverse("guardian_edit", args=[world.family.pk, world.guardian.pk])
+    response = client.get(url) if method == "get" else client.post(url, guardian_payload())
+    assert response.status_code == 404
+    assert guardian_rows(world.family) == before
+
+
+def test_update_guardian_refuses_a_user_outside_the_holding_team(world):
+    world.give("register")
+    with pytest.raises(PermissionError):
+        actions.update_guardian(guardian=world.guardian, by=world.other_bridge, phone="1")
+    with pytest.raises(PermissionError):
+        actions.add_guardian(family=world.family, by=world.partner, first_name="X")

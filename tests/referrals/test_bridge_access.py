@@ -14,6 +14,8 @@ from .. import factories as f
 URLS = [
     ("family_detail", "family"),
     ("family_edit", "family"),
+    ("guardian_add", "family"),
+    ("guardian_edit", "guardian"),
     ("consent_withdraw", "consent"),
     ("consent_renew", "consent"),
     ("referral_create", "family"),
@@ -52,6 +54,7 @@ def objects(world):
     return {
         "family": [world.family.pk],
         "consent": [world.family.pk, register.pk],
+        "guardian": [world.family.pk, world.guardian.pk],
         "draft": [draft.pk],
         "sent": [sent.pk],
         "school_request": [school_request.pk],
