@@ -256,3 +256,47 @@ def update_guardian(*, guardian: Guardian, by, **fields) -> Guardian:
     guardian.save()
     Family.objects.filter(pk=guardian.family_id).update(last_activity_at=timezone.now())
     return guardian
+
+
+CHILD_FIELDS = ("first_name", "last_name", "birth_year", "birth_date", "school", "grade")
+
+
+@transaction.atomic
+def add_child(
+    *, family: Family, by, young_person_agreed: bool = False, consent_method: str = "", **fields
+) -> Child:
+    """Add a child. A young person of 12+ who agreed themselves gets their own `register` consent;
+    without it they are kept but stay hidden in the file (docs/decisions/0002)."""
+    _require_bridge_figure_of(by, family.holding_team)
+    child = Child(family=family, **{name: fields[name] for name in CHILD_FIELDS if name in fields})
+    child.full_clean(exclude=["turns_twelve_on", "family"])
+    child.save()
+    if young_person_agreed and child.is_young_person():
+        record_consent(
+            family=family,
+            scope=ConsentScope.REGISTER,
+            recipient=family.holding_team,
+            given_by=Consent.GivenBy.YOUNG_PERSON,
+            child=child,
+            young_person_agreed=True,
+            method=consent_method or Consent.Method.VERBAL,
+            recorded_by=by,
+        )
+    Family.objects.filter(pk=family.pk).update(last_activity_at=timezone.now())
+    return child
+
+
+@transaction.atomic
+def update_child(*, child: Child, by, **fields) -> Child:
+    """Change a child's details."""
+    _require_bridge_figure_of(by, child.family.holding_team)
+    unknown = set(fields) - set(CHILD_FIELDS)
+    if unknown:
+        raise TypeError(f"update_child() got unexpected fields: {sorted(unknown)}")
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    for name, value in fields.items():
+        setattr(child, name, value)
+    child.full_clean(exclude=["turns_twelve_on", "family"])
+    child.save()
+    Family.objects.filter(pk=child.family_id).update(last_activity_at=timezone.now())
+    return child

@@ -158,3 +158,31 @@ class GuardianEditForm(GuardianForm):
     """Adding or changing a parent or guardian: the opening form's fields and an e-mail address."""
 
     email = forms.EmailField(label=_("E-mail address"), required=False)
+
+
+class ChildEditForm(ChildForm):
+    """Changing a child: the opening form's fields and an optional date of birth."""
+
+    birth_date = forms.DateField(label=_("Date of birth (optional)"), required=False, widget=DateInput())
+    young_person_agreed = None  # only when adding (ChildAddForm)
+    field_order = ["first_name", "last_name", "birth_year", "birth_date", "school", "grade"]
+
+
+class ChildAddForm(ChildEditForm):
+    """Adding a child, with the young person's own agreement when they are 12 or more."""
+
+    young_person_agreed = forms.BooleanField(
+        label=_("The young person agreed themselves"),
+        required=False,
+        help_text=_(
+            "12+ rule: a child of 12 or more is only shown in the file once their own agreement is "
+            "recorded. Tick this only if they said yes themselves."
+        ),
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How did the young person agree?"),
+        choices=Consent.Method.choices,
+        initial=Consent.Method.VERBAL,
+        widget=forms.RadioSelect,
+        required=False,
+    )

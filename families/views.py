@@ -26,6 +26,8 @@ from village.audit import log_access, reads_of_family
 from . import actions
 from .filters import FamilyFilter
 from .forms import (
+    ChildAddForm,
+    ChildEditForm,
     ChildFormSet,
     ContactMomentForm,
     FamilyEditForm,
@@ -328,3 +330,50 @@ def guardian_form(request, pk: int, guardian_pk: int | None = None):
     return render(
         request, "families/guardian_form.html", {"family": family, "guardian": guardian, "form": form}
     )
+
+
+@login_required
+def child_add(request, pk: int):
+    """Add a child; a young person of 12+ is shown only once their own agreement is recorded."""
+    family = _visible_family(request, pk)
+    form = ChildAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = actions.add_child(family=family, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except PermissionError as error:
+            form.add_error(None, str(error))
+        else:
+            if Child.objects.visible_to(request.user).filter(pk=child.pk).exists():
+                messages.success(request, _("The child was added."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The child was added but stays hidden in the file: they are 12 or older "
+                        "and their own agreement has not been recorded."
+                    ),
+                )
+            return redirect("family_detail", family.pk)
+    return render(request, "families/child_form.html", {"family": family, "child": None, "form": form})
+
+
+@login_required
+def child_edit(request, pk: int, child_pk: int):
+    """Change a child the gate shows (404 otherwise)."""
+    family = _visible_family(request, pk)
+    child = get_object_or_404(Child.objects.visible_to(request.user).filter(family=family), pk=child_pk)
+    initial = {name: getattr(child, name) for name in actions.CHILD_FIELDS}
+    form = ChildEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_child(child=child, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except PermissionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The child was saved."))
+            return redirect("family_detail", family.pk)
+    return render(request, "families/child_form.html", {"family": family, "child": child, "form": form})

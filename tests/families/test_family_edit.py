@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from families import actions
-from families.models import Family
+from families.models import Child, Family
 
 from .. import factories as f
 
@@ -180,6 +181,7 @@ def test_guardian_edit_is_404_when_the_gate_hides_the_guardian(client, world, me
     world.give("register", child=world.teen)
     before = guardian_rows(world.family)
     client.force_login(world.bridge)
+    assert client.get(reverse("family_detail", args=[world.family.pk])).status_code == 200
     url = reverse("guardian_edit", args=[world.family.pk, world.guardian.pk])
     response = client.get(url) if method == "get" else client.post(url, guardian_payload())
     assert response.status_code == 404
@@ -192,3 +194,101 @@ def test_update_guardian_refuses_a_user_outside_the_holding_team(world):
         actions.update_guardian(guardian=world.guardian, by=world.other_bridge, phone="1")
     with pytest.raises(PermissionError):
         actions.add_guardian(family=world.family, by=world.partner, first_name="X")
+
+
+def child_payload(world, age: int, **overrides) -> dict:
+    data = {
+        "first_name": "Yara",
+        "last_name": "MarkerChild",
+        "birth_year": str(timezone.localdate().year - age),
+        "school": str(world.school.pk),
+        "grade": "2B",
+    }
+    data.update(overrides)
+    return data
+
+
+def child_rows(family: Family) -> set:
+    return set(family.children.values_list("first_name", "last_name", "birth_year", "grade"))
+
+
+def test_child_add_of_14_without_agreement_stays_hidden_and_says_so(client, world):
+    world.give("register")
+    client.force_login(world.bridge)
+    response = client.post(
+        reverse("child_add", args=[world.family.pk]), child_payload(world, 14), follow=True
+    )
+    child = world.family.children.get(last_name="MarkerChild")
+    assert not child.consents.exists()
+    html = response.content.decode()
+    assert "stays hidden" in html
+    assert "MarkerChild" not in html
+    assert child not in Child.objects.visible_to(world.bridge)
+
+
+def test_child_add_of_14_with_agreement_records_consent_and_shows_them(client, world):
+    world.give("register")
+    client.force_login(world.colleague)
+    response = client.post(
+        reverse("child_add", args=[world.family.pk]),
+        child_payload(world, 14, young_person_agreed="on", consent_method="verbal"),
+        follow=True,
+    )
+    child = world.family.children.get(last_name="MarkerChild")
+    assert set(child.consents.values_list("scope", "given_by", "young_person_agreed")) == {
+        ("register", "young_person", True)
+    }
+    assert "MarkerChild" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["bridge", "colleague"])
+def test_child_edit_saves_for_the_holding_team(client, world, who):
+    world.give("register")
+    before = snapshot(world.family)[5]
+    client.force_login(getattr(world, who))
+    response = client.post(
+        reverse("child_edit", args=[world.family.pk, world.child.pk]),
+        child_payload(world, timezone.localdate().year - world.child.birth_year, grade="4C"),
+    )
+    assert response.status_code == 302
+    world.child.refresh_from_db()
+    assert (world.child.last_name, world.child.grade) == ("MarkerChild", "4C")
+    assert snapshot(world.family)[5] > before
+
+
+def test_child_edit_keeps_input_on_a_wrong_birth_date(client, world):
+    world.give("register")
+    before = child_rows(world.family)
+    client.force_login(world.bridge)
+    response = client.post(
+        reverse("child_edit", args=[world.family.pk, world.child.pk]),
+        child_payload(world, 8, birth_date="2001-01-01", last_name="MarkerTyped"),
+    )
+    assert response.status_code == 200
+    assert "birth_date" in response.context["form"].errors
+    assert "MarkerTyped" in response.content.decode()
+    assert child_rows(world.family) == before
+
+
+def test_child_edit_is_404_for_a_hidden_teen(client, world):
+    world.give("register")
+    client.force_login(world.bridge)
+    url = reverse("child_edit", args=[world.family.pk, world.teen.pk])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "who", ["other_bridge", "partner", "school_coordinator", "network_coordinator", "administrator"]
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("url_name", ["child_add", "child_edit"])
+def test_child_pages_are_404_outside_the_holding_team(client, world, who, method, url_name):
+    world.give("register")
+    world.give("refer", world.partner_org)
+    before = (child_rows(world.family), snapshot(world.family))
+    client.force_login(getattr(world, who))
+    args = [world.family.pk] + ([world.child.pk] if url_name == "child_edit" else [])
+    url = reverse(url_name, args=args)
+    response = client.get(url) if method == "get" else client.post(url, child_payload(world, 8))
+    assert response.status_code == 404
+    assert (child_rows(world.family), snapshot(world.family)) == before
