@@ -214,6 +214,8 @@ def child_rows(family: Family) -> set:
 
 def test_child_add_of_14_without_agreement_stays_hidden_and_says_so(client, world):
     world.give("register")
+    world.bridge.language = "en"
+    world.bridge.save(update_fields=["language"])
     client.force_login(world.bridge)
     response = client.post(
         reverse("child_add", args=[world.family.pk]), child_payload(world, 14), follow=True
