@@ -22,6 +22,7 @@ from partners.models import Membership, Role
 from partners.roles import roles_of
 from referrals.models import Referral
 from village.audit import log_access, reads_of_family
+from village.forms import add_action_errors
 
 from . import actions
 from .filters import FamilyFilter
@@ -48,14 +49,6 @@ def bridge_team_of(request):
     if not roles.bridge_teams:
         raise Http404
     return roles.bridge_teams[0]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -110,7 +103,7 @@ def family_create(request):
                 given_at=given_at,
             )
         except ValidationError as error:
-            _add_errors(consent_form, error)
+            add_action_errors(consent_form, error)
         else:
             messages.success(request, _("The family file was opened."))
             return redirect("family_detail", family.pk)
@@ -244,7 +237,7 @@ def consent_renew(request, pk: int, consent_pk: int):
                 renews=consent,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, _("The consent was renewed."))
             return redirect("family_detail", family.pk)
@@ -267,7 +260,7 @@ def contact_moment_create(request):
         try:
             actions.log_contact_moment(team=team, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, _("The contact moment was logged."))
             family = form.cleaned_data.get("family")
@@ -293,7 +286,7 @@ def family_edit(request, pk: int):
         try:
             actions.update_family(family=family, by=request.user, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         except PermissionError as error:
             form.add_error(None, str(error))
         else:
@@ -321,7 +314,7 @@ def guardian_form(request, pk: int, guardian_pk: int | None = None):
             else:
                 actions.update_guardian(guardian=guardian, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         except PermissionError as error:
             form.add_error(None, str(error))
         else:
@@ -341,7 +334,7 @@ def child_add(request, pk: int):
         try:
             child = actions.add_child(family=family, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         except PermissionError as error:
             form.add_error(None, str(error))
         else:
@@ -370,7 +363,7 @@ def child_edit(request, pk: int, child_pk: int):
         try:
             actions.update_child(child=child, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         except PermissionError as error:
             form.add_error(None, str(error))
         else:

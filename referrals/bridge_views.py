@@ -16,6 +16,7 @@ from families import actions as family_actions
 from families.models import Child, ConsentScope, Family, Guardian
 from partners.models import Offer, Role, organisations_of, schools_covered_by_team_of
 from partners.roles import roles_of
+from village.forms import add_action_errors
 
 from . import requests as school_requests
 from .drafts import save_draft_referral
@@ -31,16 +32,6 @@ from .lifecycle import record_follow_up, send_referral, withdraw_referral
 from .models import Referral, SchoolRequest, Status, refer_consent_exists
 
 CATALOGUE_SIZE = 30
-
-
-def _form_error(form, error: ValidationError | PermissionError) -> None:
-    if isinstance(error, PermissionError):
-        form.add_error(None, str(error))
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def own_referrals(user):
@@ -81,7 +72,7 @@ def _referral_form_page(request, *, family: Family, referral: Referral | None):
         try:
             saved = save_draft_referral(family=family, by=user, data=form.cleaned_data, referral=referral)
         except (ValidationError, PermissionError) as error:
-            _form_error(form, error)
+            add_action_errors(form, error)
         else:
             if "save_draft" in request.POST:
                 messages.success(request, _("The draft was saved."))
@@ -141,7 +132,7 @@ def referral_review(request, pk: int):
             try:
                 send_referral(referral, by=user, expected_version=send_form.cleaned_data["version"])
             except ValidationError as error:
-                _form_error(send_form, error)
+                add_action_errors(send_form, error)
             else:
                 messages.success(request, _("The referral was sent."))
                 return redirect("referral_detail", referral.pk)
@@ -182,7 +173,7 @@ def referral_consent(request, pk: int):
                 recorded_by=user,
             )
         except (ValidationError, PermissionError) as error:
-            _form_error(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect("referral_review", referral.pk)
@@ -212,7 +203,7 @@ def referral_withdraw(request, pk: int):
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, _("The referral was withdrawn."))
             return redirect("referral_detail", referral.pk)
@@ -233,7 +224,7 @@ def referral_follow_up(request, pk: int):
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_action_errors(form, error)
         else:
             if again is not None:
                 messages.success(request, _("A new referral was started. Choose a better place."))
@@ -309,7 +300,7 @@ def school_request_link(request, pk: int):
         try:
             school_requests.link_school_request(school_request=school_request, by=user, **form.cleaned_data)
         except (ValidationError, PermissionError) as error:
-            _form_error(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, _("The request was linked."))
             return redirect("school_request_list")
