@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import kombu.pools
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -169,8 +170,9 @@ def celery_through(redis_url: str):
     try:
         yield app
     finally:
-        with contextlib.suppress(Exception):
-            app.pool.force_close_all()
+        # Close the pools and forget them: kombu keeps them in a registry keyed by the broker URL,
+        # and would hand the closed pool to the next test that uses the same URL.
+        kombu.pools.reset()
         app.conf.update(**saved)
         app._after_fork()
         _reset_backend(app)

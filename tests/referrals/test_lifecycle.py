@@ -395,18 +395,24 @@ def test_send_without_a_need_domain_is_refused(world, referral):
 # --------------------------------------------------------------------------- respond-by
 
 
-FRIDAY = datetime.datetime(2026, 12, 4, 16, 30, tzinfo=BRUSSELS)
+def _next_friday() -> datetime.date:
+    """A Friday after today, so that what the test's world records now lies before it."""
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=(4 - today.weekday()) % 7 or 7)
+
+
+FRIDAY = datetime.datetime.combine(_next_friday(), datetime.time(16, 30), tzinfo=BRUSSELS)
 
 
 @pytest.mark.parametrize(
-    ("working_days", "respond_by"),
+    ("working_days", "days_later"),
     [
-        (5, datetime.date(2026, 12, 11)),  # the next Friday
-        (3, datetime.date(2026, 12, 9)),  # Wednesday: Saturday and Sunday do not count
-        (1, datetime.date(2026, 12, 7)),  # Monday, not Saturday
+        (5, 7),  # the next Friday
+        (3, 5),  # Wednesday: Saturday and Sunday do not count
+        (1, 3),  # Monday, not Saturday
     ],
 )
-def test_send_sets_respond_by_working_days_after_sending(world, settings, working_days, respond_by):
+def test_send_sets_respond_by_working_days_after_sending(world, settings, working_days, days_later):
     settings.VILLAGE_RESPONSE_WORKING_DAYS = working_days
     with time_machine.travel(FRIDAY, tick=False):
         assert timezone.localdate().strftime("%A") == "Friday"
@@ -415,7 +421,7 @@ def test_send_sets_respond_by_working_days_after_sending(world, settings, workin
 
         send_referral(draft, by=world.bridge)
 
-    assert (draft.sent_at, draft.respond_by) == (FRIDAY, respond_by)
+    assert (draft.sent_at, draft.respond_by) == (FRIDAY, FRIDAY.date() + datetime.timedelta(days=days_later))
 
 
 def test_add_working_days_skips_weekends():

@@ -31,6 +31,12 @@ def digest(settings):
     settings.VILLAGE_NOTICE_DIGEST_HOUR = 16
 
 
+def _next_monday() -> datetime.date:
+    """A Monday after today, so that what a test's world records now lies before it."""
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=7 - today.weekday())
+
+
 def draft(world, *, child=None) -> Referral:
     return f.ReferralFactory(
         family=world.family,
@@ -150,7 +156,7 @@ def test_digest_sends_one_nudge_per_person_at_the_hour(
 ):
     world.school_coordinator.language = "en"
     world.school_coordinator.save()
-    morning = timezone.make_aware(datetime.datetime(2026, 12, 1, 9, 0))
+    morning = timezone.make_aware(datetime.datetime.combine(_next_monday(), datetime.time(9, 0)))
     with time_machine.travel(morning, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             send_referral(referral, by=world.bridge)
@@ -168,22 +174,24 @@ def test_digest_sends_one_nudge_per_person_at_the_hour(
 
 def test_reminder_after_n_working_days_and_stale_count_after_2n(world, referral, immediate, settings):
     settings.VILLAGE_RESPONSE_WORKING_DAYS = 2
-    monday = timezone.make_aware(datetime.datetime(2026, 12, 7, 10, 0))
+    day = _next_monday()  # the fixtures' consents are recorded now: the referral is sent after them
+    monday = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
     with time_machine.travel(monday, tick=False):
         send_referral(referral, by=world.bridge)
     referral.refresh_from_db()
-    assert referral.respond_by == datetime.date(2026, 12, 9)
+    wednesday, thursday, friday = (day + datetime.timedelta(days=n) for n in (2, 3, 4))
+    assert referral.respond_by == wednesday
 
-    assert delivery.check_response_deadlines(today=datetime.date(2026, 12, 9))["reminders"] == 0
-    assert delivery.check_response_deadlines(today=datetime.date(2026, 12, 10))["reminders"] == 1
-    assert delivery.check_response_deadlines(today=datetime.date(2026, 12, 10))["reminders"] == 0
+    assert delivery.check_response_deadlines(today=wednesday)["reminders"] == 0
+    assert delivery.check_response_deadlines(today=thursday)["reminders"] == 1
+    assert delivery.check_response_deadlines(today=thursday)["reminders"] == 0
     assert received(world.network_coordinator) == []
-    # 2N working days: Friday the 11th is the last day; stale from Monday the 14th.
-    assert delivery.check_response_deadlines(today=datetime.date(2026, 12, 11))["stale"] == 0
-    told = delivery.check_response_deadlines(today=datetime.date(2026, 12, 14))
+    # 2N working days: Friday is the last day; stale from the next Monday.
+    assert delivery.check_response_deadlines(today=friday)["stale"] == 0
+    told = delivery.check_response_deadlines(today=day + datetime.timedelta(days=7))
     assert told == {"reminders": 0, "stale": 1, "coordinators_told": 1}
     # Not told again for the same stale referral.
-    assert delivery.check_response_deadlines(today=datetime.date(2026, 12, 15))["coordinators_told"] == 0
+    assert delivery.check_response_deadlines(today=day + datetime.timedelta(days=8))["coordinators_told"] == 0
     assert received(world.partner) == [
         ("partner@world.test", "new_referral"),
         ("partner@world.test", "reminder"),
