@@ -4,8 +4,10 @@ catalogue of offers (the "sociale kaart"), modelled after Open Referral HSDS 3."
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +21,18 @@ class Role(models.TextChoices):
     PARTNER_WORKER = "partner_worker", _("partner worker")
     SCHOOL_COORDINATOR = "school_coordinator", _("school care coordinator")
     NETWORK_COORDINATOR = "network_coordinator", _("network coordinator")
+
+    @classmethod
+    def allowed_for(cls, kind: str) -> list[Role]:
+        """The roles a person may hold in an organisation of `kind`: a care coordinator works in a
+        school, a bridge figure in a bridge team, the network coordinator at the municipality, and
+        everyone in another partner organisation is a partner worker."""
+        only = {
+            Organisation.Kind.SCHOOL: cls.SCHOOL_COORDINATOR,
+            Organisation.Kind.BRIDGE_TEAM: cls.BRIDGE_FIGURE,
+            Organisation.Kind.MUNICIPALITY: cls.NETWORK_COORDINATOR,
+        }
+        return [only.get(kind, cls.PARTNER_WORKER)]
 
 
 class Organisation(models.Model):
@@ -49,6 +63,8 @@ class Organisation(models.Model):
     school_number = models.CharField(_("official school number"), max_length=20, blank=True)
     school_level = models.CharField(_("school level"), max_length=20, choices=SchoolLevel.choices, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # The HSDS id: stable across exports, so a re-import updates this row instead of adding one.
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("organisation")
@@ -103,6 +119,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        # The same rule as the invitation form, so the admin cannot make a bridge figure of a school.
+        if self.organisation_id and self.role and self.role not in Role.allowed_for(self.organisation.kind):
+            raise ValidationError({"role": _("This role does not exist in an organisation of this kind.")})
 
 
 def organisations_of(user, role: str):
@@ -179,10 +200,30 @@ class NeedDomain(models.Model):
 
 
 class OfferQuerySet(models.QuerySet):
+    @staticmethod
+    def _stale_condition(today: datetime.date | None) -> Q:
+        limit = (today or timezone.localdate()) - datetime.timedelta(days=365)
+        return Q(verified_at__isnull=True) | Q(verified_at__lt=limit)
+
     def stale(self, today: datetime.date | None = None) -> OfferQuerySet:
         """Offers not verified in the last 12 months (or never)."""
-        limit = (today or timezone.localdate()) - datetime.timedelta(days=365)
-        return self.filter(Q(verified_at__isnull=True) | Q(verified_at__lt=limit))
+        return self.filter(self._stale_condition(today))
+
+    def with_staleness(self, today: datetime.date | None = None) -> OfferQuerySet:
+        """Each offer with `needs_verifying`: the same rule as stale(), for lists that show both."""
+        return self.annotate(
+            needs_verifying=models.Case(
+                models.When(self._stale_condition(today), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def maintained_by(self, user) -> OfferQuerySet:
+        """The offers a user keeps up to date: those of the organisations where the user is an
+        active partner worker. Everyone else (bridge figures, schools, coordinators, administrators
+        without such a membership) maintains none; the coordinator oversees the catalogue instead."""
+        return self.filter(organisation_id__in=organisations_of(user, Role.PARTNER_WORKER))
 
 
 class Offer(models.Model):
@@ -239,6 +280,10 @@ class Offer(models.Model):
     capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices, default=Capacity.OPEN)
     verified_at = models.DateField(_("last verified"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # The HSDS id: stable across exports, so a re-import updates this row instead of adding one.
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
+    # Detects two people editing the same offer: the edit form carries the value it started from.
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = OfferQuerySet.as_manager()
 

@@ -149,6 +149,7 @@ def render_nudge(user, *, kinds: dict, total: int) -> tuple[str, str, str]:
             "answers": kinds.get(Notification.Kind.ACCEPTED, 0) + kinds.get(Notification.Kind.DECLINED, 0),
             "reminders": kinds.get(Notification.Kind.REMINDER, 0),
             "stale": kinds.get(Notification.Kind.STALE, 0),
+            "school_requests": kinds.get(Notification.Kind.NEW_SCHOOL_REQUEST, 0),
             "url": settings.VILLAGE_BASE_URL + reverse("notice_list"),
             "language": translation.get_language(),
         }

@@ -509,6 +509,7 @@ class Notification(models.Model):
         DECLINED = "declined", _("referral declined")
         REMINDER = "reminder", _("referral waiting for an answer")
         STALE = "stale", _("stale referrals")
+        NEW_SCHOOL_REQUEST = "school_request", _("new school request")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -83,15 +83,19 @@ def queue_notices_for_transition(referral: Referral, *, previous: str) -> School
         )
     request = referral.school_request
     if request is not None and request.school_id == child.school_id:
-        # The school asked, but the family did not agree to updates: say so, once, on the request.
-        return _write(
-            school_id=request.school_id,
-            school_request=request,
-            event=NoticeEvent.NO_PERMISSION,
-            bridge_figure=bridge_figure,
-            key=f"school_request:{request.pk}:{NoticeEvent.NO_PERMISSION}",
-        )
+        return write_no_permission_notice(request, bridge_figure=bridge_figure)
     return None
+
+
+def write_no_permission_notice(school_request, *, bridge_figure) -> SchoolNotice | None:
+    """The school asked, but the family did not agree to updates: say so, once, on the request."""
+    return _write(
+        school_id=school_request.school_id,
+        school_request=school_request,
+        event=NoticeEvent.NO_PERMISSION,
+        bridge_figure=bridge_figure,
+        key=f"school_request:{school_request.pk}:{NoticeEvent.NO_PERMISSION}",
+    )
 
 
 # --------------------------------------------------------------------------- notices to people

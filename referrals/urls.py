@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bridge_views, views
+from . import bridge_views, partner_views, views
 
 urlpatterns = [
     path("<int:pk>/", views.referral_detail, name="referral_detail"),
@@ -22,4 +22,7 @@ urlpatterns = [
         bridge_views.school_request_handled,
         name="school_request_handled",
     ),
+    # the partner worker's inbox and answers (referrals/partner_views.py)
+    path("inbox/", partner_views.partner_inbox, name="partner_inbox"),
+    path("<int:pk>/respond/<slug:action>/", partner_views.referral_act, name="referral_act"),
 ]

@@ -13,4 +13,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("reflection/", include("reflection.urls")),
     path("notices/", include("referrals.notice_urls")),
+    path("school/", include("referrals.school_urls")),
+    path("people/", include("partners.people_urls")),
+    path("catalogue/", include("partners.urls")),
 ]

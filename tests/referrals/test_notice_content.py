@@ -24,7 +24,8 @@ from referrals.lifecycle import (
     record_contact,
     send_referral,
 )
-from referrals.models import NoticeEvent, Notification, Referral, SchoolNotice
+from referrals.models import NoticeEvent, Notification, Referral, SchoolNotice, SchoolRequest
+from referrals.requests import create_school_request
 from tests import factories as f
 
 LANGUAGES = ["nl", "fr", "en"]
@@ -72,12 +73,15 @@ def world_with_markers(world):
         declined, by=world.partner, reason=Referral.DeclineReason.OUTSIDE_TARGET, note="DECLINEMARKER too old"
     )
 
-    request = f.SchoolRequestFactory(
+    # Asked through the action, so the covering bridge figure's notice of it exists too.
+    request = create_school_request(
         school=world.school,
-        created_by=world.school_coordinator,
+        by=world.school_coordinator,
         pupil_first_name="Sami",
         pupil_last_name="Leaksma",
+        grade="4",
         reason="REASONMARKER absent on Mondays",
+        parents_know=SchoolRequest.ParentsKnow.YES,
     )
     world.give(ConsentScope.REFER, world.partner_org, child=world.teen)
     about_teen = f.ReferralFactory(
