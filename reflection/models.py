@@ -324,3 +324,67 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return self.what[:60]
+
+
+class ReportExportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReportExportQuerySet:
+        """A network coordinator sees the exports they asked for themselves; nobody else sees any
+        (another coordinator's export is theirs to share, and stops being visible to its requester
+        once they are no longer a coordinator)."""
+        if not is_network_coordinator(user):
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class ReportExport(models.Model):
+    """A network report (DESIGN.md §8) made in the background as a PDF or a zip of CSV files: asked
+    for on the report page, built by a Celery task that records its progress, downloaded when done.
+    Only the last few per person are kept (`KEEP_PER_USER`)."""
+
+    KEEP_PER_USER = 5
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        CSV_ZIP = "csv_zip", _("CSV tables (zip)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("being made")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_exports",
+        verbose_name=_("requested by"),
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    content = models.BinaryField(_("file"), blank=True, default=b"", editable=False)
+    filename = models.CharField(_("file name"), max_length=120, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ReportExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.start} – {self.end}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def content_type(self) -> str:
+        return "application/pdf" if self.format == self.Format.PDF else "application/zip"

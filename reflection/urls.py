@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .report import views as report_views
 
 app_name = "reflection"
 
@@ -16,4 +17,9 @@ urlpatterns = [
     path("action-points/<int:pk>/", views.action_point_follow_up, name="action_point_follow_up"),
     path("signals/", views.signal_list, name="signal_list"),
     path("signals/<int:pk>/", views.signal_detail, name="signal_detail"),
+    path("report/", report_views.report, name="report"),
+    path("report/exports/", report_views.export_create, name="report_export_create"),
+    path("report/exports/<int:pk>/", report_views.export_detail, name="report_export"),
+    path("report/exports/<int:pk>/status/", report_views.export_status, name="report_export_status"),
+    path("report/exports/<int:pk>/download/", report_views.export_download, name="report_export_download"),
 ]

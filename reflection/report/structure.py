@@ -59,6 +59,8 @@ class NetworkReport:
     language: str
     k: int
     sections: list[Section] = field(default_factory=list)
+    # (term, definition) pairs for the methodology page, in the report's language.
+    definitions: list[tuple[str, str]] = field(default_factory=list)
 
     def tables(self) -> list[Table]:
         return [table for section in self.sections for table in section.tables]
