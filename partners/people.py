@@ -108,15 +108,7 @@ def invite_person(
             % {"person": user, "organisation": organisation, "role": membership.get_role_display()}
         )
     else:
-        membership.active = True
-        membership.save(update_fields=["active"])
-        _record(
-            by=by,
-            membership=membership,
-            action_flag=CHANGE,
-            change_message=[{"changed": {"fields": ["active"]}}],
-            event="reactivated",
-        )
+        _switch(membership, active=True, by=by)
     # Someone invited before who never chose a password gets a fresh link, not a dead end.
     needs_password = new_account or not user.has_usable_password()
     transaction.on_commit(
@@ -136,16 +128,20 @@ def deactivate_membership(*, membership: Membership, by) -> Membership:
     if membership.user_id == by.pk:
         # Nobody locks themselves out by mistake; another coordinator or an administrator can.
         raise ValidationError(_("You cannot switch off your own membership."))
-    membership.active = False
+    _switch(membership, active=False, by=by)
+    return membership
+
+
+def _switch(membership: Membership, *, active: bool, by) -> None:
+    membership.active = active
     membership.save(update_fields=["active"])
     _record(
         by=by,
         membership=membership,
         action_flag=CHANGE,
         change_message=[{"changed": {"fields": ["active"]}}],
-        event="deactivated",
+        event="reactivated" if active else "deactivated",
     )
-    return membership
 
 
 def set_password_url(user: User) -> str:

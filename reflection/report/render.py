@@ -70,61 +70,26 @@ def _chart_rows(table: Table) -> list[tuple[str, Cell]]:
 
 def bar_chart(table: Table) -> SafeString:
     """Horizontal bars of the first value column. Returns "" when nothing can be drawn."""
-    rows = _chart_rows(table)
-    printed = [value for _label, cell in rows if (value := _number(cell)) is not None]
-    if not rows or not printed:
-        return mark_safe("")
-    top = max(printed) or 1.0
-    span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    height = ROW_HEIGHT * len(rows) + 8
-    parts = []
-    for index, (label, cell) in enumerate(rows):
-        y = 4 + index * ROW_HEIGHT
-        text_y = y + ROW_HEIGHT / 2 + 4
-        value = _number(cell)
-        width = 0.0 if value is None else max(span * value / top, 1.0 if value > 0 else 0.0)
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>',
-                LABEL_WIDTH - 8,
-                text_y,
-                _short(label),
-            )
-        )
-        if width:
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" class="chart__bar" fill="#1d5e3a"/>',
-                    LABEL_WIDTH,
-                    y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-                    f"{width:.1f}",
-                    BAR_HEIGHT,
-                )
-            )
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" class="chart__value{}" fill="{}">{}</text>',
-                f"{LABEL_WIDTH + width + 6:.1f}",
-                text_y,
-                " chart__value--hidden" if cell.suppressed else "",
-                "#4a5560" if cell.suppressed else "#1b1f24",
-                cell.text,
-            )
-        )
-    return _svg(table, height, mark_safe("".join(parts)))
+    return _chart(table, funnel=False)
 
 
 def funnel_chart(table: Table) -> SafeString:
     """The stages of the first value column as centred bars, widest first. A hidden stage keeps
     its place and its label, without a bar."""
+    return _chart(table, funnel=True)
+
+
+def _chart(table: Table, *, funnel: bool) -> SafeString:
+    """One row per table row: its label, a bar (left-aligned, or centred for a funnel) unless the
+    count is hidden, and the printed text (after the bar, or in a column for a funnel)."""
     rows = _chart_rows(table)
     printed = [value for _label, cell in rows if (value := _number(cell)) is not None]
     if not rows or not printed:
         return mark_safe("")
     top = max(printed) or 1.0
     span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    centre = LABEL_WIDTH + span / 2
-    row_height = ROW_HEIGHT + 6
+    row_height = ROW_HEIGHT + 6 if funnel else ROW_HEIGHT
+    bar_height = row_height - 6 if funnel else BAR_HEIGHT
     height = row_height * len(rows) + 8
     parts = []
     for index, (label, cell) in enumerate(rows):
@@ -132,6 +97,8 @@ def funnel_chart(table: Table) -> SafeString:
         text_y = y + row_height / 2 + 4
         value = _number(cell)
         width = 0.0 if value is None else max(span * value / top, 1.0 if value > 0 else 0.0)
+        x = LABEL_WIDTH + span / 2 - width / 2 if funnel else LABEL_WIDTH
+        value_x = CHART_WIDTH - VALUE_WIDTH + 6 if funnel else LABEL_WIDTH + width + 6
         parts.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>',
@@ -144,16 +111,16 @@ def funnel_chart(table: Table) -> SafeString:
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" class="chart__bar" fill="#1d5e3a"/>',
-                    f"{centre - width / 2:.1f}",
-                    y + 3,
+                    f"{x:.1f}",
+                    y + (row_height - bar_height) / 2,
                     f"{width:.1f}",
-                    row_height - 6,
+                    bar_height,
                 )
             )
         parts.append(
             format_html(
                 '<text x="{}" y="{}" class="chart__value{}" fill="{}">{}</text>',
-                f"{CHART_WIDTH - VALUE_WIDTH + 6:.1f}",
+                f"{value_x:.1f}",
                 text_y,
                 " chart__value--hidden" if cell.suppressed else "",
                 "#4a5560" if cell.suppressed else "#1b1f24",
