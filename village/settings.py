@@ -226,6 +226,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    # Our own apps say what they did at INFO (a notice dropped for lack of consent, a person
+    # invited or switched off): ids only, never a name. Libraries stay at LOG_LEVEL.
+    "loggers": {
+        app: {"level": env("VILLAGE_LOG_LEVEL", default="INFO")}
+        for app in ("village", "families", "partners", "referrals", "reflection")
+    },
 }
 
 # whitenoise warns when collectstatic has not run; in development it serves from the finders.
