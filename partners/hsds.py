@@ -37,6 +37,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import NeedDomain, Offer, Organisation
 
@@ -303,14 +304,61 @@ def _where(index: int, service: Any) -> str:
 
 
 def schema_errors(services: list) -> list[str]:
-    """Every schema violation, as "service N (name): path: message"."""
+    """Every schema violation, as "service N (name): path: what is wrong", in the active language."""
     validator = service_validator()
     errors = []
     for index, service in enumerate(services):
         for error in sorted(validator.iter_errors(service), key=lambda e: list(e.absolute_path)):
-            path = "/".join(str(p) for p in error.absolute_path) or "(service)"
-            errors.append(f"{_where(index, service)}: {path}: {error.message}")
+            path = "/".join(str(p) for p in error.absolute_path) or _("(the service itself)")
+            errors.append(
+                _("%(service)s: %(path)s: %(problem)s")
+                % {"service": _where(index, service), "path": path, "problem": _problem(error)}
+            )
     return errors
+
+
+def _json_types() -> dict[str, str]:
+    return {
+        "string": _("a text"),
+        "number": _("a number"),
+        "integer": _("a whole number"),
+        "boolean": _("true or false"),
+        "array": _("a list"),
+        "object": _("an object with fields"),
+        "null": _("empty (null)"),
+    }
+
+
+def _problem(error: jsonschema.ValidationError) -> str:
+    """What a schema violation means, in the person's language; jsonschema's own (English) message
+    only for the rare rules not listed here."""
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        missing = next((name for name in expected if name not in value), expected[0])
+        return _("the field “%(field)s” is missing") % {"field": missing}
+    if kind == "type":
+        names = _json_types()
+        wanted = [names.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        separator = " " + pgettext("between alternatives", "or") + " "
+        return _("should be %(type)s") % {"type": separator.join(wanted)}
+    if kind == "enum":
+        return _("“%(value)s” is not allowed; use one of: %(values)s") % {
+            "value": value,
+            "values": ", ".join(str(v) for v in expected),
+        }
+    if kind == "format":
+        return _("“%(value)s” is not a valid %(format)s") % {"value": value, "format": expected}
+    if kind == "pattern":
+        return _("“%(value)s” does not have the expected form") % {"value": value}
+    if kind in {"minLength", "minItems"} and not value:
+        return _("may not be empty")
+    if kind in {"minimum", "exclusiveMinimum"}:
+        return _("%(value)s is too small") % {"value": value}
+    if kind in {"maximum", "exclusiveMaximum"}:
+        return _("%(value)s is too large") % {"value": value}
+    if kind == "additionalProperties":
+        return _("has fields the standard does not know: %(detail)s") % {"detail": error.message}
+    return _("does not follow the HSDS 3 schema: %(detail)s") % {"detail": error.message}
 
 
 # ------------------------------------------------------------------------------------- import

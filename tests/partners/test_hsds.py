@@ -157,6 +157,29 @@ def test_invalid_file_is_refused_with_errors_and_writes_nothing(demo, break_it):
     assert dump() == before
 
 
+@pytest.mark.parametrize(
+    ("language", "break_it", "message"),
+    [
+        ("en", lambda s: s.pop("name"), "service 2: (the service itself): the field “name” is missing"),
+        ("nl", lambda s: s.pop("name"), "dienst 2: (de dienst zelf): het veld „name” ontbreekt"),
+        ("en", lambda s: s.update(minimum_age="six"), "minimum_age: should be a number"),
+        ("fr", lambda s: s.update(minimum_age="six"), "minimum_age\u00a0: doit être un nombre"),
+        ("nl", lambda s: s.update(id="not-a-uuid"), "id: „not-a-uuid” is geen geldige uuid"),
+        (
+            "nl",
+            lambda s: s.update(status="open"),
+            "status: „open” mag niet; kies uit: active, inactive, defunct",
+        ),
+    ],
+)
+def test_schema_errors_are_written_in_the_readers_language(demo, language, break_it, message):
+    services = hsds.export_offers()["contents"]
+    break_it(services[1])
+    with translation.override(language):
+        (error,) = hsds.schema_errors(services)
+    assert message in error
+
+
 def test_village_rules_refuse_the_whole_file(demo):
     document = hsds.export_offers()
     first, second = document["contents"][:2]
@@ -202,7 +225,7 @@ def test_export_and_import_commands_round_trip(db, tmp_path):
     err = StringIO()
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_catalogue", str(path), stderr=err)
-    assert "'status' is a required property" in err.getvalue()
+    assert "the field “status” is missing" in err.getvalue()
 
 
 def test_export_command_refuses_an_export_that_does_not_validate(db, monkeypatch, tmp_path):
@@ -214,5 +237,5 @@ def test_export_command_refuses_an_export_that_does_not_validate(db, monkeypatch
     err = StringIO()
     with pytest.raises(CommandError, match="does not validate"):
         call_command("export_catalogue", "--output", str(path), stderr=err)
-    assert "'not-a-uuid' is not a 'uuid'" in err.getvalue()
+    assert "“not-a-uuid” is not a valid uuid" in err.getvalue()
     assert not path.exists()
